@@ -1,0 +1,246 @@
+//! The facts one Python file yields. Rules read these; they never re-parse.
+
+use serde::Serialize;
+
+/// When the code runs, as the study classifies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    /// setup.py, a custom install command, a `.pth` file: runs when the package is installed
+    /// (or, for `.pth`, at every interpreter start).
+    Install,
+    /// Module top level: runs when the package is imported.
+    Import,
+    /// Inside a function: runs only when called.
+    Runtime,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Install => "install",
+            Trigger::Import => "import",
+            Trigger::Runtime => "runtime",
+        }
+    }
+}
+
+/// What a file is to the package: decides the trigger of its top-level code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    /// `setup.py` at the package root: all of it runs at install time.
+    SetupPy,
+    /// A `.pth` file: its `import` lines run at every interpreter start.
+    Pth,
+    /// Any other Python module.
+    Module,
+}
+
+/// A position in the file: 1-based line and column (in characters), and the byte range.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A value known without running anything.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    Str(String),
+    Bytes(Vec<u8>),
+    Int(i64),
+    List(Vec<Const>),
+}
+
+impl Const {
+    /// The value as text: strings as they are, bytes decoded lossily, lists joined by spaces
+    /// (so `["curl", url, "|", "sh"]` reads like the shell line it becomes).
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Const::Str(s) => Some(s.clone()),
+            Const::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+            Const::Int(_) => None,
+            Const::List(items) => {
+                let parts: Vec<String> = items.iter().filter_map(Const::text).collect();
+                (!parts.is_empty()).then(|| parts.join(" "))
+            }
+        }
+    }
+}
+
+/// What is known about one argument of a call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Arg {
+    /// The folded constant value, when there is one.
+    pub value: Option<Const>,
+    /// Resolved names of the calls that produce this argument, directly or through a variable
+    /// (`exec(base64.b64decode(x))` gives `["base64.b64decode"]`).
+    pub calls: Vec<String>,
+    /// Resolved dotted names the argument reads (`os.environ`, `requests.get.text`).
+    pub names: Vec<String>,
+}
+
+impl Arg {
+    pub fn text(&self) -> Option<String> {
+        self.value.as_ref().and_then(Const::text)
+    }
+    /// Whether the argument comes from a call whose resolved name satisfies `pred`.
+    pub fn from_call(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.calls.iter().any(|c| pred(c))
+    }
+}
+
+/// One call, with what it really calls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// Resolved dotted name (`subprocess.Popen`, `builtins.exec`), or the name as written
+    /// when it cannot be resolved.
+    pub name: String,
+    pub args: Vec<Arg>,
+    pub keywords: Vec<(String, Arg)>,
+    pub span: Span,
+    pub trigger: Trigger,
+}
+
+impl Call {
+    pub fn keyword(&self, name: &str) -> Option<&Arg> {
+        self.keywords.iter().find(|(k, _)| k == name).map(|(_, a)| a)
+    }
+    /// Every argument, positional then keyword.
+    pub fn all_args(&self) -> impl Iterator<Item = &Arg> {
+        self.args.iter().chain(self.keywords.iter().map(|(_, a)| a))
+    }
+    /// Constant text of all arguments, for shell-string and path checks.
+    pub fn texts(&self) -> impl Iterator<Item = String> + '_ {
+        self.all_args().filter_map(Arg::text)
+    }
+}
+
+/// A string the code holds: a literal, or one folded from pieces.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+    pub trigger: Trigger,
+    /// Built from pieces (concatenation, `chr` lists, reversal...) rather than written whole.
+    pub folded: bool,
+}
+
+/// An imported module (`import a.b` gives `a.b`; `from a import b` gives `a.b`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    pub module: String,
+    pub span: Span,
+    pub trigger: Trigger,
+}
+
+/// A resolved attribute read that is not a call (`os.environ`, `sys.platform`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameRef {
+    pub name: String,
+    pub span: Span,
+    pub trigger: Trigger,
+}
+
+/// A class and its resolved bases (custom install commands subclass setuptools' ones).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassDef {
+    pub name: String,
+    pub bases: Vec<String>,
+    pub span: Span,
+}
+
+/// How the file was read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParseStatus {
+    /// The parser accepted the whole file.
+    Parsed,
+    /// The parser recovered from errors; facts come from the recovered tree.
+    Recovered { errors: usize, first: String },
+    /// The parser was not usable (Python 2, nesting too deep, too large); facts come from the
+    /// token-level fallback.
+    Tokens { reason: String },
+}
+
+/// Everything one file says.
+#[derive(Clone, Debug)]
+pub struct FileFacts {
+    pub path: String,
+    pub role: FileRole,
+    pub source: String,
+    pub status: ParseStatus,
+    pub calls: Vec<Call>,
+    pub strings: Vec<StrLit>,
+    pub imports: Vec<Import>,
+    pub refs: Vec<NameRef>,
+    pub classes: Vec<ClassDef>,
+    /// Analysis stopped descending here (expression nesting past the budget).
+    pub truncated: bool,
+    line_starts: Vec<u32>,
+}
+
+impl FileFacts {
+    pub(crate) fn new(path: &str, role: FileRole, source: String) -> Self {
+        let line_starts = line_starts(&source);
+        FileFacts {
+            path: path.to_string(),
+            role,
+            source,
+            status: ParseStatus::Parsed,
+            calls: Vec::new(),
+            strings: Vec::new(),
+            imports: Vec::new(),
+            refs: Vec::new(),
+            classes: Vec::new(),
+            truncated: false,
+            line_starts,
+        }
+    }
+
+    /// Span of a byte range: 1-based line, 1-based column in characters.
+    pub fn span(&self, start: u32, end: u32) -> Span {
+        let idx = match self.line_starts.binary_search(&start) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let line_start = self.line_starts[idx] as usize;
+        let start_us = (start as usize).min(self.source.len());
+        let column = self
+            .source
+            .get(line_start..start_us)
+            .map_or(start_us - line_start, |s| s.chars().count())
+            + 1;
+        Span { line: idx as u32 + 1, column: column as u32, start, end }
+    }
+
+    /// The source line of a span, trimmed and cut to a readable length.
+    pub fn snippet(&self, span: Span) -> String {
+        let idx = (span.line.max(1) - 1) as usize;
+        let Some(&start) = self.line_starts.get(idx) else { return String::new() };
+        let end = self.line_starts.get(idx + 1).map_or(self.source.len(), |&e| e as usize);
+        let line = self.source.get(start as usize..end).unwrap_or("").trim();
+        cut(line, 200)
+    }
+
+    /// Whether a call with this exact resolved name occurs.
+    pub fn calls_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Call> + 'a {
+        self.calls.iter().filter(move |c| c.name == name)
+    }
+}
+
+/// Cut text at a character boundary, marking the cut.
+pub fn cut(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+fn line_starts(source: &str) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(source.len() / 40 + 1);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1));
+    starts
+}

@@ -1,0 +1,77 @@
+//! malpi-python: turn one Python file into facts.
+//!
+//! `analyze` parses with ruff's error-recovering parser; files it cannot use (nesting built
+//! to exhaust a recursive parser, Python 2) fall back to a token-level reader, so no file is
+//! skipped silently. Nothing here executes, imports or evaluates scanned code.
+
+mod analyzer;
+mod facts;
+mod fold;
+mod resolve;
+mod scope;
+mod source;
+mod tokens;
+
+pub use facts::*;
+pub use fold::hex_decode;
+pub use source::{bracket_depth, decode};
+
+use ruff_python_ast::PySourceType;
+
+/// Deepest bracket nesting handed to the parser (CPython itself refuses more than 200).
+const MAX_BRACKET_DEPTH: usize = 200;
+/// Largest file handed to the parser; larger ones are read token by token.
+const MAX_PARSE_BYTES: usize = 8 << 20;
+
+/// Analyse one Python file. `path` is its place in the package, used in findings.
+pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
+    let (text, _lossy) = decode(bytes);
+    let text = match role {
+        // Only `import` lines of a .pth file run; the rest are path entries.
+        FileRole::Pth => text
+            .lines()
+            .map(|l| if l.starts_with("import ") || l.starts_with("import\t") { l } else { "" })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => text,
+    };
+    let mut facts = FileFacts::new(path, role, text);
+
+    let depth = bracket_depth(&facts.source);
+    if depth > MAX_BRACKET_DEPTH || facts.source.len() > MAX_PARSE_BYTES {
+        let reason = if depth > MAX_BRACKET_DEPTH {
+            format!("brackets nested {depth} deep (limit {MAX_BRACKET_DEPTH})")
+        } else {
+            format!("{} bytes (parser limit {MAX_PARSE_BYTES})", facts.source.len())
+        };
+        return tokens::analyze(facts, reason);
+    }
+
+    let source = std::mem::take(&mut facts.source);
+    let parsed = ruff_python_parser::parse_unchecked_source(&source, PySourceType::Python);
+    facts.source = source;
+    let errors = parsed.errors().len();
+    let first = parsed.errors().first().map(|e| format!("line {}: {}", facts.span(e.location.start().to_u32(), 0).line, e.error));
+    let module = parsed.into_syntax();
+    let status = match (errors, first) {
+        (0, _) | (_, None) => ParseStatus::Parsed,
+        (n, Some(first)) => ParseStatus::Recovered { errors: n, first },
+    };
+    let broken = errors > 0;
+    let mut facts = analyzer::Analyzer::new(facts).run(&module.body);
+    facts.status = status;
+    if facts.truncated {
+        // The tree is deeper than the walk goes; dropping it recursively could overflow the
+        // stack, so leak it (bounded by MAX_PARSE_BYTES, and only for hostile files).
+        std::mem::forget(module);
+    }
+    if broken {
+        // A file the parser choked on (often Python 2) may hide code the recovered tree lost:
+        // add what the token reader sees.
+        tokens::merge(&mut facts);
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests;

