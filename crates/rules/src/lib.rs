@@ -1,1 +1,105 @@
+//! malpi-rules: detection rules over package facts, and the verdict that weighs them.
+//!
+//! Each rule lives in one file named after its id (`command_execution/cmd001_shell_command.rs`
+//! is CMD001), with its metadata next to its check, and fixtures in `fixtures/<ID>/`. Rules
+//! say what they saw; `verdict` alone decides what it means.
 
+mod model;
+mod names;
+mod text;
+
+pub mod iocs;
+pub mod verdict;
+
+mod anti_detection {
+    pub mod tec001_pth_exec;
+    pub mod tec002_hidden_code;
+    pub mod tec003_obfuscator;
+}
+mod code_execution {
+    pub mod exe001_exec_decoded;
+    pub mod exe002_exec_downloaded;
+    pub mod exe003_dynamic_exec;
+}
+mod command_execution {
+    pub mod cmd001_shell_command;
+    pub mod cmd002_download_and_run;
+    pub mod cmd003_hidden_process;
+}
+mod file_operation {
+    pub mod fil001_drop_executable;
+    pub mod fil002_persistence;
+    pub mod fil003_destroy_data;
+}
+mod information_stealing {
+    pub mod stl001_host_fingerprint;
+    pub mod stl002_environment_secrets;
+    pub mod stl003_credential_files;
+    pub mod stl004_browser_data;
+    pub mod stl005_discord_token;
+    pub mod stl006_crypto_wallets;
+    pub mod stl007_exfiltration_endpoint;
+    pub mod stl008_network_send;
+    pub mod stl009_spyware;
+}
+mod package {
+    pub mod pkg001_archive_limits;
+    pub mod pkg002_unsafe_member;
+    pub mod pkg003_compiled_payload;
+}
+mod remote_control {
+    pub mod rc001_reverse_shell;
+    pub mod rc002_command_loop;
+    pub mod rc003_chat_bot;
+}
+
+pub use model::*;
+pub use verdict::{Verdict, VerdictKind};
+
+/// Every rule, in id order.
+pub static RULES: &[&Rule] = &[
+    &command_execution::cmd001_shell_command::RULE,
+    &command_execution::cmd002_download_and_run::RULE,
+    &command_execution::cmd003_hidden_process::RULE,
+    &code_execution::exe001_exec_decoded::RULE,
+    &code_execution::exe002_exec_downloaded::RULE,
+    &code_execution::exe003_dynamic_exec::RULE,
+    &file_operation::fil001_drop_executable::RULE,
+    &file_operation::fil002_persistence::RULE,
+    &file_operation::fil003_destroy_data::RULE,
+    &package::pkg001_archive_limits::RULE,
+    &package::pkg002_unsafe_member::RULE,
+    &package::pkg003_compiled_payload::RULE,
+    &remote_control::rc001_reverse_shell::RULE,
+    &remote_control::rc002_command_loop::RULE,
+    &remote_control::rc003_chat_bot::RULE,
+    &information_stealing::stl001_host_fingerprint::RULE,
+    &information_stealing::stl002_environment_secrets::RULE,
+    &information_stealing::stl003_credential_files::RULE,
+    &information_stealing::stl004_browser_data::RULE,
+    &information_stealing::stl005_discord_token::RULE,
+    &information_stealing::stl006_crypto_wallets::RULE,
+    &information_stealing::stl007_exfiltration_endpoint::RULE,
+    &information_stealing::stl008_network_send::RULE,
+    &information_stealing::stl009_spyware::RULE,
+    &anti_detection::tec001_pth_exec::RULE,
+    &anti_detection::tec002_hidden_code::RULE,
+    &anti_detection::tec003_obfuscator::RULE,
+];
+
+/// Look a rule up by id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+/// Run every rule over a package's facts.
+pub fn run(pkg: &PackageFacts) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        (rule.check)(rule, pkg, &mut findings);
+    }
+    findings
+}
+
+#[cfg(test)]
+mod fixture_tests;

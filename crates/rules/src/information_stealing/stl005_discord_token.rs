@@ -1,0 +1,32 @@
+//! STL005 discord-token: the Discord token grabber signature: the client's leveldb store
+//! and the token format.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "STL005",
+    name: "discord-token",
+    category: Category::InformationStealing,
+    severity: Severity::High,
+    description: "Searches Discord's local storage (leveldb) for account tokens.",
+    check,
+};
+
+const MARKERS: &[(&str, &str)] = &[
+    ("local storage/leveldb", "scans a Local Storage leveldb, where Discord keeps tokens"),
+    ("[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]{27}", "matches the Discord token format"),
+    ("[\\w-]{24}.[\\w-]{6}.[\\w-]{27}", "matches the Discord token format"),
+    ("mfa\\.[\\w-]{84}", "matches the Discord MFA token format"),
+    ("dqw4w9wgxcq:", "decrypts stored Discord tokens"),
+    ("discord.com/api/v9/users/@me", "checks stolen Discord tokens"),
+    ("discordapp.com/api/v6/users/@me", "checks stolen Discord tokens"),
+    ("discord.com/api/v6/users/@me", "checks stolen Discord tokens"),
+];
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        for (s, _, why) in crate::text::matches(file, MARKERS) {
+            out.push(rule.at(file, s.span, s.trigger, "discord-token", why.to_string()));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! STL007 exfiltration-endpoint: names a service that receives stolen data or callbacks:
+//! Discord webhooks, Telegram bots, request catchers, out-of-band interaction domains.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "STL007",
+    name: "exfiltration-endpoint",
+    category: Category::InformationStealing,
+    severity: Severity::Medium,
+    description: "Names a data-drop endpoint: Discord webhook, Telegram bot API, request catchers (webhook.site, pipedream, requestbin), OAST/Burp collaborator domains, tunnels.",
+    check,
+};
+
+pub const ENDPOINTS: &[(&str, &str)] = &[
+    ("discord.com/api/webhooks", "a Discord webhook"),
+    ("discordapp.com/api/webhooks", "a Discord webhook"),
+    ("canary.discord.com/api/webhooks", "a Discord webhook"),
+    ("ptb.discord.com/api/webhooks", "a Discord webhook"),
+    ("api.telegram.org/bot", "a Telegram bot"),
+    ("webhook.site", "a request catcher"),
+    ("pipedream.net", "a request catcher"),
+    ("requestbin", "a request catcher"),
+    ("burpcollaborator.net", "a Burp Collaborator callback"),
+    ("oastify.com", "an out-of-band callback domain"),
+    ("interact.sh", "an out-of-band callback domain"),
+    ("oast.fun", "an out-of-band callback domain"),
+    ("oast.pro", "an out-of-band callback domain"),
+    ("oast.live", "an out-of-band callback domain"),
+    ("oast.site", "an out-of-band callback domain"),
+    ("oast.online", "an out-of-band callback domain"),
+    ("oast.me", "an out-of-band callback domain"),
+    ("canarytokens.com", "a canary token callback"),
+    ("dnslog.cn", "a DNS callback logger"),
+    ("ceye.io", "a DNS callback logger"),
+    ("ngrok.io", "a tunnel endpoint"),
+    ("ngrok-free.app", "a tunnel endpoint"),
+    ("ngrok.app", "a tunnel endpoint"),
+    ("trycloudflare.com", "a tunnel endpoint"),
+    ("serveo.net", "a tunnel endpoint"),
+    ("transfer.sh", "an anonymous file drop"),
+    ("anonfiles.com", "an anonymous file drop"),
+    ("gofile.io", "an anonymous file drop"),
+    ("pastebin.com/raw", "a raw paste"),
+    ("hastebin.com", "a raw paste"),
+];
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        for (s, _, why) in crate::text::matches(file, ENDPOINTS) {
+            let sev = if why.contains("webhook") || why.contains("bot") || why.contains("callback") || why.contains("catcher") {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
+            out.push(rule.at(file, s.span, s.trigger, "exfiltration-endpoint", format!("sends to {why}: `{}`", malpi_python::cut(&s.value, 120))).severity(sev));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! STL008 network-request: talks to the network. A capability, weighed by when it runs: an
+//! HTTP request from setup.py is rare in honest packages.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
+use crate::names::is_network;
+
+pub static RULE: Rule = Rule {
+    id: "STL008",
+    name: "network-request",
+    category: Category::InformationStealing,
+    severity: Severity::Low,
+    description: "Sends or fetches data over the network (HTTP, sockets, DNS, SMTP, FTP).",
+    check,
+};
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        for call in file.calls.iter().filter(|c| is_network(&c.name)) {
+            let sev = by_trigger(call.trigger, Severity::Medium, Severity::Low, Severity::Info);
+            let target = call.args.first().and_then(|a| a.text()).map(|t| format!(" to `{}`", malpi_python::cut(&t, 100))).unwrap_or_default();
+            out.push(rule.at(file, call.span, call.trigger, "send-data", format!("network call {}{target} at {} time", call.name, call.trigger.as_str())).severity(sev));
+        }
+    }
+}

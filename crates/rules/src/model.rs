@@ -1,0 +1,186 @@
+//! What rules read (package facts) and what they write (findings).
+
+use malpi_python::{FileFacts, Span, Trigger};
+use serde::Serialize;
+
+/// The study's five behaviour categories, plus the two kinds of evidence that are not
+/// behaviour: anti-detection techniques and package-level (archive, metadata) oddities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    CommandExecution,
+    InformationStealing,
+    FileOperation,
+    CodeExecution,
+    RemoteControl,
+    AntiDetection,
+    Package,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::CommandExecution => "command-execution",
+            Category::InformationStealing => "information-stealing",
+            Category::FileOperation => "file-operation",
+            Category::CodeExecution => "code-execution",
+            Category::RemoteControl => "remote-control",
+            Category::AntiDetection => "anti-detection",
+            Category::Package => "package",
+        }
+    }
+    /// Whether this is one of the study's five behaviour categories.
+    pub fn is_behaviour(self) -> bool {
+        !matches!(self, Category::AntiDetection | Category::Package)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+    /// How much one finding of this severity moves the score.
+    pub fn weight(self) -> f64 {
+        match self {
+            Severity::Info => 0.02,
+            Severity::Low => 0.12,
+            Severity::Medium => 0.35,
+            Severity::High => 0.7,
+            Severity::Critical => 0.97,
+        }
+    }
+}
+
+/// One piece of evidence, explained.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub category: Category,
+    pub behaviour: String,
+    pub severity: Severity,
+    pub confidence: f64,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub snippet: String,
+    pub message: String,
+    pub trigger: Option<Trigger>,
+}
+
+/// A member of the package that is not Python source (or is, but is also listed here).
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub path: String,
+    pub size: u64,
+    /// The first bytes, for magic numbers.
+    pub head: Vec<u8>,
+}
+
+/// Something the archive reader reported: a tripped limit, an unsafe path, a link.
+#[derive(Clone, Debug)]
+pub struct ArchiveIssue {
+    pub kind: ArchiveIssueKind,
+    pub detail: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchiveIssueKind {
+    Limit,
+    UnsafePath,
+    Link,
+    Corrupt,
+}
+
+/// Everything known about one package, the input of every rule.
+#[derive(Debug, Default)]
+pub struct PackageFacts {
+    pub name: String,
+    pub version: String,
+    pub files: Vec<FileFacts>,
+    pub members: Vec<Member>,
+    pub archive_issues: Vec<ArchiveIssue>,
+}
+
+/// A rule: its metadata next to its check.
+pub struct Rule {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    /// Severity of the rule's typical finding; a check may raise or lower it per finding.
+    pub severity: Severity,
+    pub description: &'static str,
+    pub check: fn(&Rule, &PackageFacts, &mut Vec<Finding>),
+}
+
+impl Rule {
+    /// A finding of this rule at a place in a Python file.
+    pub fn at(&self, file: &FileFacts, span: Span, trigger: Trigger, behaviour: &str, message: String) -> Finding {
+        Finding {
+            rule: self.id,
+            category: self.category,
+            behaviour: format!("{}/{}", self.category.as_str(), behaviour),
+            severity: self.severity,
+            confidence: 0.9,
+            path: file.path.clone(),
+            line: span.line,
+            column: span.column,
+            snippet: file.snippet(span),
+            message,
+            trigger: Some(trigger),
+        }
+    }
+
+    /// A finding about the package as a whole, or a non-Python member.
+    pub fn about(&self, path: &str, behaviour: &str, message: String) -> Finding {
+        Finding {
+            rule: self.id,
+            category: self.category,
+            behaviour: format!("{}/{}", self.category.as_str(), behaviour),
+            severity: self.severity,
+            confidence: 0.9,
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            snippet: String::new(),
+            message,
+            trigger: None,
+        }
+    }
+}
+
+impl Finding {
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+    pub fn confidence(mut self, c: f64) -> Self {
+        self.confidence = c;
+        self
+    }
+}
+
+/// Severity that grows with how early code runs: the same call is more telling in setup.py
+/// than deep in a function.
+pub fn by_trigger(t: Trigger, install: Severity, import: Severity, runtime: Severity) -> Severity {
+    match t {
+        Trigger::Install => install,
+        Trigger::Import => import,
+        Trigger::Runtime => runtime,
+    }
+}

@@ -1,0 +1,156 @@
+//! The verdict: one place that weighs findings into a score and names the combination that
+//! decided it. A capability alone (HTTP calls, running git) is not malicious; intent shows in
+//! combinations (install time + network + host data, decode + exec, download + run,
+//! sensitive read + send) or in a signature behaviour (a reverse shell).
+
+use std::collections::BTreeMap;
+
+use malpi_python::Trigger;
+use serde::Serialize;
+
+use crate::model::{Category, Finding, Severity};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    Clean,
+    Suspicious,
+    Malicious,
+    Error,
+}
+
+impl VerdictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Clean => "clean",
+            VerdictKind::Suspicious => "suspicious",
+            VerdictKind::Malicious => "malicious",
+            VerdictKind::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    pub verdict: VerdictKind,
+    pub score: f64,
+    pub categories: Vec<Category>,
+    pub triggers: Vec<Trigger>,
+    pub techniques: Vec<String>,
+    /// Why: the combination or signature that decided, in words.
+    pub reasons: Vec<String>,
+}
+
+/// Score at or above which the weight of evidence alone is malicious.
+const MALICIOUS_SCORE: f64 = 0.93;
+const SUSPICIOUS_SCORE: f64 = 0.45;
+
+fn trigger_factor(t: Option<Trigger>) -> f64 {
+    match t {
+        Some(Trigger::Install) | None => 1.0,
+        Some(Trigger::Import) => 0.9,
+        Some(Trigger::Runtime) => 0.6,
+    }
+}
+
+struct Evidence<'a> {
+    findings: &'a [Finding],
+}
+
+impl<'a> Evidence<'a> {
+    fn find(&self, pred: impl Fn(&Finding) -> bool) -> Option<&'a Finding> {
+        self.findings.iter().find(|f| pred(f))
+    }
+    fn rule(&self, id: &str, min: Severity) -> Option<&'a Finding> {
+        self.find(|f| f.rule == id && f.severity >= min)
+    }
+    fn early(&self, id: &str, min: Severity) -> Option<&'a Finding> {
+        self.find(|f| f.rule == id && f.severity >= min && matches!(f.trigger, Some(Trigger::Install | Trigger::Import)))
+    }
+}
+
+fn cite(f: &Finding) -> String {
+    if f.line > 0 { format!("{} at {}:{}", f.rule, f.path, f.line) } else { format!("{} ({})", f.rule, f.message) }
+}
+
+/// The combinations that show intent. Each returns its explanation when it holds.
+fn combinations(e: &Evidence) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut hold = |what: &str, parts: &[Option<&Finding>]| {
+        if parts.iter().all(Option::is_some) {
+            let cites: Vec<String> = parts.iter().flatten().map(|f| cite(f)).collect();
+            out.push(format!("{what}: {}", cites.join(" + ")));
+        }
+    };
+    if let Some(f) = e.find(|f| f.severity == Severity::Critical) {
+        hold(&format!("signature behaviour ({})", f.behaviour), &[Some(f)]);
+    }
+    let early_network = e.early("STL008", Severity::Low);
+    let host_data = e
+        .rule("STL001", Severity::Low)
+        .or_else(|| e.rule("STL002", Severity::Medium))
+        .or_else(|| e.rule("STL003", Severity::Medium));
+    hold("host data sent out at install/import time", &[early_network, host_data]);
+    hold("decoded payload executed", &[e.rule("EXE001", Severity::High)]);
+    hold("download-and-run command line run early", &[e.early("CMD002", Severity::High)]);
+    let runs = e.rule("CMD001", Severity::Info);
+    hold("download saved and run", &[e.rule("FIL001", Severity::High), runs]);
+    let sensitive = e
+        .rule("STL003", Severity::Medium)
+        .or_else(|| e.rule("STL004", Severity::High))
+        .or_else(|| e.rule("STL005", Severity::High))
+        .or_else(|| e.rule("STL006", Severity::High));
+    let sends = e.rule("STL008", Severity::Info).or_else(|| e.rule("STL007", Severity::Medium));
+    hold("sensitive data read and sent", &[sensitive, sends]);
+    let drop_point = e.rule("STL007", Severity::High);
+    hold("data-drop endpoint with host data", &[drop_point, host_data.or(sensitive)]);
+    hold("data-drop endpoint contacted at install time", &[drop_point.filter(|f| f.trigger == Some(Trigger::Install)), early_network]);
+    hold("hidden process started at install time", &[e.early("CMD003", Severity::Medium), e.early("CMD001", Severity::Low)]);
+    hold("persistence with a command or download", &[e.rule("FIL002", Severity::High), runs.or(e.rule("FIL001", Severity::Medium))]);
+    hold("code hidden behind whitespace runs early", &[e.rule("TEC002", Severity::High), e.find(|f| f.category.is_behaviour() && f.severity >= Severity::Low && f.trigger != Some(Trigger::Runtime))]);
+    out
+}
+
+pub fn decide(findings: &[Finding]) -> Verdict {
+    // Each rule counts once, at its strongest; the score combines rules as independent
+    // evidence (noisy-or).
+    let mut strongest: BTreeMap<&str, f64> = BTreeMap::new();
+    for f in findings {
+        let w = f.severity.weight() * f.confidence * trigger_factor(f.trigger);
+        let e = strongest.entry(f.rule).or_insert(0.0);
+        *e = e.max(w);
+    }
+    let score = 1.0 - strongest.values().fold(1.0, |acc, w| acc * (1.0 - w));
+    let reasons = combinations(&Evidence { findings });
+    let verdict = if !reasons.is_empty() || score >= MALICIOUS_SCORE {
+        VerdictKind::Malicious
+    } else if score >= SUSPICIOUS_SCORE {
+        VerdictKind::Suspicious
+    } else {
+        VerdictKind::Clean
+    };
+    let mut reasons = reasons;
+    if reasons.is_empty() && verdict != VerdictKind::Clean {
+        reasons.push(format!("weight of evidence {score:.2} from {} rules", strongest.len()));
+    }
+    // A combination is certain; reflect it in the score.
+    let score = if verdict == VerdictKind::Malicious { score.max(0.9) } else { score };
+
+    let floor = if verdict == VerdictKind::Clean { Severity::Medium } else { Severity::Low };
+    let mut categories: Vec<Category> =
+        findings.iter().filter(|f| f.category.is_behaviour() && f.severity >= floor).map(|f| f.category).collect();
+    categories.sort();
+    categories.dedup();
+    let mut triggers: Vec<Trigger> =
+        findings.iter().filter(|f| f.category.is_behaviour() && f.severity >= floor).filter_map(|f| f.trigger).collect();
+    triggers.sort();
+    triggers.dedup();
+    let mut techniques: Vec<String> = findings
+        .iter()
+        .filter(|f| f.category == Category::AntiDetection)
+        .map(|f| f.behaviour.rsplit('/').next().unwrap_or("").to_string())
+        .collect();
+    techniques.sort();
+    techniques.dedup();
+    Verdict { verdict, score: (score * 1000.0).round() / 1000.0, categories, triggers, techniques, reasons }
+}
