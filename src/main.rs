@@ -1,1 +1,20 @@
-fn main() {}
+//! malpi: find, explain and track malicious code in PyPI packages.
+//!
+//! The binary is a thin shell: each subcommand parses its flags and calls the library crates.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("malpi: error: {e:#}");
+            ExitCode::from(cli::EXIT_USAGE)
+        }
+    }
+}

@@ -8,7 +8,9 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
-use crate::facts::{Arg, Call, ClassDef, Const, FileFacts, FileRole, Import, NameRef, StrLit, Trigger};
+use crate::facts::{
+    Arg, Call, ClassDef, Const, FileFacts, FileRole, Import, NameRef, StrLit, Trigger,
+};
 use crate::scope::{Binding, Scope};
 
 /// How deep the walk descends; past it the file is marked truncated (hostile nesting).
@@ -67,13 +69,19 @@ impl Analyzer {
     fn here(&self) -> Trigger {
         match self.facts.role {
             FileRole::SetupPy | FileRole::Pth => Trigger::Install,
-            FileRole::Module if self.main_guard > 0 || !self.functions.is_empty() => Trigger::Runtime,
+            FileRole::Module if self.main_guard > 0 || !self.functions.is_empty() => {
+                Trigger::Runtime
+            }
             FileRole::Module => Trigger::Import,
         }
     }
 
     fn owner(&self) -> Option<u32> {
-        if self.main_guard > 0 { Some(u32::MAX) } else { self.functions.last().copied() }
+        if self.main_guard > 0 {
+            Some(u32::MAX)
+        } else {
+            self.functions.last().copied()
+        }
     }
 
     fn span_of(&self, node: &impl Ranged) -> crate::facts::Span {
@@ -97,7 +105,9 @@ impl Analyzer {
         let mut reached: HashSet<u32> = HashSet::new();
         let mut todo: Vec<Option<u32>> = vec![None];
         while let Some(owner) = todo.pop() {
-            let Some(names) = self.callees.get(&owner) else { continue };
+            let Some(names) = self.callees.get(&owner) else {
+                continue;
+            };
             for name in names {
                 for &id in by_name.get(name.as_str()).map_or(&[][..], |v| v) {
                     if reached.insert(id) {
@@ -129,7 +139,10 @@ impl Analyzer {
 
     /// What an argument expression is made of.
     pub fn summarise(&self, expr: &Expr) -> Arg {
-        let mut arg = Arg { value: self.fold(expr), ..Arg::default() };
+        let mut arg = Arg {
+            value: self.fold(expr),
+            ..Arg::default()
+        };
         self.collect_parts(expr, &mut arg, 0);
         arg
     }
@@ -140,7 +153,9 @@ impl Analyzer {
         }
         match expr {
             Expr::Call(c) => {
-                let name = self.qualify(&c.func).unwrap_or_else(|| self.raw_name(&c.func));
+                let name = self
+                    .qualify(&c.func)
+                    .unwrap_or_else(|| self.raw_name(&c.func));
                 push_unique(&mut arg.calls, name);
                 self.collect_parts(&c.func, arg, depth + 1);
                 for a in c.arguments.args.iter() {
@@ -200,8 +215,12 @@ impl Analyzer {
             }
             Expr::Starred(s) => self.collect_parts(&s.value, arg, depth + 1),
             Expr::Await(a) => self.collect_parts(&a.value, arg, depth + 1),
-            Expr::ListComp(ast::ExprListComp { elt, generators, .. })
-            | Expr::Generator(ast::ExprGenerator { elt, generators, .. }) => {
+            Expr::ListComp(ast::ExprListComp {
+                elt, generators, ..
+            })
+            | Expr::Generator(ast::ExprGenerator {
+                elt, generators, ..
+            }) => {
                 self.collect_parts(elt, arg, depth + 1);
                 for g in generators {
                     self.collect_parts(&g.iter, arg, depth + 1);
@@ -233,7 +252,10 @@ impl Analyzer {
                         let calls = self.summarise(value).calls;
                         for t in targets {
                             if let Expr::Name(n) = t {
-                                let b = Binding { calls: calls.clone(), ..Binding::default() };
+                                let b = Binding {
+                                    calls: calls.clone(),
+                                    ..Binding::default()
+                                };
                                 self.scope.bind(n.id.as_str(), b);
                             }
                         }
@@ -247,20 +269,40 @@ impl Analyzer {
     fn binding_of(&self, value: &Expr) -> Binding {
         let summary = self.summarise(value);
         let qualified = match value {
-            Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_) | Expr::Subscript(_) => self.qualify(value),
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_) | Expr::Subscript(_) => {
+                self.qualify(value)
+            }
             _ => None,
         };
-        Binding { qualified, value: summary.value, calls: summary.calls }
+        Binding {
+            qualified,
+            value: summary.value,
+            calls: summary.calls,
+        }
     }
 
     fn record_call(&mut self, call: &ast::ExprCall) {
-        let name = self.qualify(&call.func).unwrap_or_else(|| self.raw_name(&call.func));
-        let args = call.arguments.args.iter().map(|a| self.summarise(a)).collect();
+        let name = self
+            .qualify(&call.func)
+            .unwrap_or_else(|| self.raw_name(&call.func));
+        let args = call
+            .arguments
+            .args
+            .iter()
+            .map(|a| self.summarise(a))
+            .collect();
         let keywords = call
             .arguments
             .keywords
             .iter()
-            .map(|k| (k.arg.as_ref().map_or_else(|| "**".to_string(), |a| a.as_str().to_string()), self.summarise(&k.value)))
+            .map(|k| {
+                (
+                    k.arg
+                        .as_ref()
+                        .map_or_else(|| "**".to_string(), |a| a.as_str().to_string()),
+                    self.summarise(&k.value),
+                )
+            })
             .collect();
         // Remember which local functions run from here, for import-time reachability.
         let bare = match call.func.as_ref() {
@@ -271,17 +313,29 @@ impl Analyzer {
         if let Some(bare) = bare {
             let owner = self.functions.last().copied();
             if self.main_guard == 0 {
-                self.callees.entry(owner).or_default().insert(bare.to_string());
+                self.callees
+                    .entry(owner)
+                    .or_default()
+                    .insert(bare.to_string());
             }
         }
-        if matches!(name.as_str(), "builtins.__import__" | "importlib.import_module") {
+        if matches!(
+            name.as_str(),
+            "builtins.__import__" | "importlib.import_module"
+        ) {
             if let Some(Const::Str(m)) = call.arguments.args.first().and_then(|a| self.fold(a)) {
                 self.push_import(m, call);
             }
         }
         let span = self.span_of(call);
         let trigger = self.here();
-        self.facts.calls.push(Call { name, args, keywords, span, trigger });
+        self.facts.calls.push(Call {
+            name,
+            args,
+            keywords,
+            span,
+            trigger,
+        });
         self.owners.calls.push(self.owner());
     }
 
@@ -291,14 +345,23 @@ impl Analyzer {
         }
         let span = self.span_of(node);
         let trigger = self.here();
-        self.facts.strings.push(StrLit { value, span, trigger, folded });
+        self.facts.strings.push(StrLit {
+            value,
+            span,
+            trigger,
+            folded,
+        });
         self.owners.strings.push(self.owner());
     }
 
     fn push_import(&mut self, module: String, node: &impl Ranged) {
         let span = self.span_of(node);
         let trigger = self.here();
-        self.facts.imports.push(Import { module, span, trigger });
+        self.facts.imports.push(Import {
+            module,
+            span,
+            trigger,
+        });
         self.owners.imports.push(self.owner());
     }
 
@@ -349,7 +412,9 @@ fn push_unique(list: &mut Vec<String>, item: String) {
 }
 
 fn is_main_guard(test: &Expr) -> bool {
-    let Expr::Compare(cmp) = test else { return false };
+    let Expr::Compare(cmp) = test else {
+        return false;
+    };
     let names_main = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
     let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
     (names_main(&cmp.left) && cmp.comparators.iter().any(is_main))
@@ -379,10 +444,19 @@ impl<'a> Visitor<'a> for Analyzer {
                 let bases = c
                     .arguments
                     .as_ref()
-                    .map(|a| a.args.iter().map(|b| self.qualify(b).unwrap_or_else(|| self.raw_name(b))).collect())
+                    .map(|a| {
+                        a.args
+                            .iter()
+                            .map(|b| self.qualify(b).unwrap_or_else(|| self.raw_name(b)))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let span = self.span_of(c);
-                self.facts.classes.push(ClassDef { name: c.name.as_str().to_string(), bases, span });
+                self.facts.classes.push(ClassDef {
+                    name: c.name.as_str().to_string(),
+                    bases,
+                    span,
+                });
                 visitor::walk_stmt(self, stmt);
             }
             Stmt::If(i) if is_main_guard(&i.test) => {
@@ -464,8 +538,18 @@ impl<'a> Visitor<'a> for Analyzer {
                 }
             }
             Expr::BytesLiteral(b) => {
-                let bytes: Vec<u8> = b.value.iter().flat_map(|p| p.value.iter().copied()).collect();
-                if bytes.iter().filter(|c| c.is_ascii_graphic() || **c == b' ').count() * 10 >= bytes.len() * 9 {
+                let bytes: Vec<u8> = b
+                    .value
+                    .iter()
+                    .flat_map(|p| p.value.iter().copied())
+                    .collect();
+                if bytes
+                    .iter()
+                    .filter(|c| c.is_ascii_graphic() || **c == b' ')
+                    .count()
+                    * 10
+                    >= bytes.len() * 9
+                {
                     self.push_string(String::from_utf8_lossy(&bytes).into_owned(), b, false);
                 }
             }
@@ -481,7 +565,11 @@ impl<'a> Visitor<'a> for Analyzer {
                     if q.contains('.') && self.facts.refs.len() < MAX_FACTS {
                         let span = self.span_of(a);
                         let trigger = self.here();
-                        self.facts.refs.push(NameRef { name: q, span, trigger });
+                        self.facts.refs.push(NameRef {
+                            name: q,
+                            span,
+                            trigger,
+                        });
                         self.owners.refs.push(self.owner());
                     }
                 }

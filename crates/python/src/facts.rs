@@ -106,7 +106,10 @@ pub struct Call {
 
 impl Call {
     pub fn keyword(&self, name: &str) -> Option<&Arg> {
-        self.keywords.iter().find(|(k, _)| k == name).map(|(_, a)| a)
+        self.keywords
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, a)| a)
     }
     /// Every argument, positional then keyword.
     pub fn all_args(&self) -> impl Iterator<Item = &Arg> {
@@ -212,14 +215,24 @@ impl FileFacts {
             .get(line_start..start_us)
             .map_or(start_us - line_start, |s| s.chars().count())
             + 1;
-        Span { line: idx as u32 + 1, column: column as u32, start, end }
+        Span {
+            line: idx as u32 + 1,
+            column: column as u32,
+            start,
+            end,
+        }
     }
 
     /// The source line of a span, trimmed and cut to a readable length.
     pub fn snippet(&self, span: Span) -> String {
         let idx = (span.line.max(1) - 1) as usize;
-        let Some(&start) = self.line_starts.get(idx) else { return String::new() };
-        let end = self.line_starts.get(idx + 1).map_or(self.source.len(), |&e| e as usize);
+        let Some(&start) = self.line_starts.get(idx) else {
+            return String::new();
+        };
+        let end = self
+            .line_starts
+            .get(idx + 1)
+            .map_or(self.source.len(), |&e| e as usize);
         let line = self.source.get(start as usize..end).unwrap_or("").trim();
         cut(line, 200)
     }

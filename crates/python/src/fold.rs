@@ -40,9 +40,12 @@ impl Analyzer {
         let d = depth + 1;
         match expr {
             Expr::StringLiteral(s) => Some(Const::Str(s.value.to_str().to_string())),
-            Expr::BytesLiteral(b) => {
-                Some(Const::Bytes(b.value.iter().flat_map(|p| p.value.iter().copied()).collect()))
-            }
+            Expr::BytesLiteral(b) => Some(Const::Bytes(
+                b.value
+                    .iter()
+                    .flat_map(|p| p.value.iter().copied())
+                    .collect(),
+            )),
             Expr::NumberLiteral(n) => match &n.value {
                 Number::Int(i) => i.as_i64().map(Const::Int),
                 _ => None,
@@ -59,7 +62,10 @@ impl Analyzer {
                 if elts.len() > 100_000 {
                     return None;
                 }
-                elts.iter().map(|e| self.fold_in(e, env, d)).collect::<Option<Vec<_>>>().map(Const::List)
+                elts.iter()
+                    .map(|e| self.fold_in(e, env, d))
+                    .collect::<Option<Vec<_>>>()
+                    .map(Const::List)
             }
             Expr::BinOp(b) => {
                 let left = self.fold_in(&b.left, env, d)?;
@@ -82,7 +88,9 @@ impl Analyzer {
                         ast::FStringPart::FString(fs) => {
                             for el in fs.elements.iter() {
                                 match el {
-                                    ast::InterpolatedStringElement::Literal(l) => out.push_str(&l.value),
+                                    ast::InterpolatedStringElement::Literal(l) => {
+                                        out.push_str(&l.value)
+                                    }
                                     ast::InterpolatedStringElement::Interpolation(i) => {
                                         match self.fold_in(&i.expression, env, d)? {
                                             Const::Str(s) => out.push_str(&s),
@@ -117,7 +125,9 @@ impl Analyzer {
             let (lo, hi, step) = (int(&sl.lower)?, int(&sl.upper)?, int(&sl.step)?);
             return slice(value, lo, hi, step.unwrap_or(1));
         }
-        let Const::Int(i) = self.fold_in(&s.slice, env, d)? else { return None };
+        let Const::Int(i) = self.fold_in(&s.slice, env, d)? else {
+            return None;
+        };
         match value {
             Const::Str(s) => {
                 let chars: Vec<char> = s.chars().collect();
@@ -157,11 +167,15 @@ impl Analyzer {
         let arg0 = || args.first().and_then(|a| self.fold_in(a, env, d));
         match name.as_str() {
             "builtins.chr" => match arg0()? {
-                Const::Int(i) => char::from_u32(u32::try_from(i).ok()?).map(|c| Const::Str(c.to_string())),
+                Const::Int(i) => {
+                    char::from_u32(u32::try_from(i).ok()?).map(|c| Const::Str(c.to_string()))
+                }
                 _ => None,
             },
             "builtins.ord" => match arg0()? {
-                Const::Str(s) if s.chars().count() == 1 => Some(Const::Int(s.chars().next()? as i64)),
+                Const::Str(s) if s.chars().count() == 1 => {
+                    Some(Const::Int(s.chars().next()? as i64))
+                }
                 _ => None,
             },
             "builtins.str" => match arg0()? {
@@ -169,21 +183,21 @@ impl Analyzer {
                 Const::Str(s) => Some(Const::Str(s)),
                 _ => None,
             },
-            "builtins.bytes" | "builtins.bytearray" => match arg0().or_else(|| {
-                args.first().and_then(|a| self.fold_iterable(a, env, d))
-            })? {
-                Const::List(items) => items
-                    .into_iter()
-                    .map(|i| match i {
-                        Const::Int(n) => u8::try_from(n).ok(),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<u8>>>()
-                    .map(Const::Bytes),
-                Const::Str(s) => Some(Const::Bytes(s.into_bytes())),
-                b @ Const::Bytes(_) => Some(b),
-                Const::Int(_) => None,
-            },
+            "builtins.bytes" | "builtins.bytearray" => {
+                match arg0().or_else(|| args.first().and_then(|a| self.fold_iterable(a, env, d)))? {
+                    Const::List(items) => items
+                        .into_iter()
+                        .map(|i| match i {
+                            Const::Int(n) => u8::try_from(n).ok(),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<u8>>>()
+                        .map(Const::Bytes),
+                    Const::Str(s) => Some(Const::Bytes(s.into_bytes())),
+                    b @ Const::Bytes(_) => Some(b),
+                    Const::Int(_) => None,
+                }
+            }
             "bytes.fromhex" | "bytearray.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => {
                 let text = arg0()?.text()?;
                 hex_decode(&text).map(Const::Bytes)
@@ -203,12 +217,16 @@ impl Analyzer {
             return None;
         }
         match expr {
-            Expr::ListComp(ast::ExprListComp { elt, generators, .. })
-            | Expr::Generator(ast::ExprGenerator { elt, generators, .. })
-                if generators.len() == 1 && generators[0].ifs.is_empty() =>
-            {
+            Expr::ListComp(ast::ExprListComp {
+                elt, generators, ..
+            })
+            | Expr::Generator(ast::ExprGenerator {
+                elt, generators, ..
+            }) if generators.len() == 1 && generators[0].ifs.is_empty() => {
                 let generator = &generators[0];
-                let Expr::Name(target) = &generator.target else { return None };
+                let Expr::Name(target) = &generator.target else {
+                    return None;
+                };
                 let Const::List(items) = self.fold_iterable(&generator.iter, env, d + 1)? else {
                     return None;
                 };
@@ -243,13 +261,19 @@ impl Analyzer {
                         }
                         _ => None,
                     },
-                    ("builtins.list" | "builtins.tuple", 1) => self.fold_iterable(&args[0], env, d + 1),
+                    ("builtins.list" | "builtins.tuple", 1) => {
+                        self.fold_iterable(&args[0], env, d + 1)
+                    }
                     _ => None,
                 }
             }
             other => match self.fold_in(other, env, d + 1)? {
-                Const::Str(s) => Some(Const::List(s.chars().map(|c| Const::Str(c.to_string())).collect())),
-                Const::Bytes(b) => Some(Const::List(b.into_iter().map(|x| Const::Int(x as i64)).collect())),
+                Const::Str(s) => Some(Const::List(
+                    s.chars().map(|c| Const::Str(c.to_string())).collect(),
+                )),
+                Const::Bytes(b) => Some(Const::List(
+                    b.into_iter().map(|x| Const::Int(x as i64)).collect(),
+                )),
                 l @ Const::List(_) => Some(l),
                 Const::Int(_) => None,
             },
@@ -281,7 +305,9 @@ fn method_call(
 ) -> Option<Const> {
     match (receiver, method) {
         (Const::Str(sep), "join") => {
-            let Const::List(items) = iterable0()? else { return None };
+            let Const::List(items) = iterable0()? else {
+                return None;
+            };
             let parts = items
                 .into_iter()
                 .map(|i| match i {
@@ -293,7 +319,9 @@ fn method_call(
             (total <= MAX_LEN).then(|| Const::Str(parts.join(&sep)))
         }
         (Const::Bytes(sep), "join") => {
-            let Const::List(items) = iterable0()? else { return None };
+            let Const::List(items) = iterable0()? else {
+                return None;
+            };
             let mut out = Vec::new();
             for (i, item) in items.into_iter().enumerate() {
                 let Const::Bytes(b) = item else { return None };
@@ -346,7 +374,10 @@ fn binop(left: Const, op: Operator, right: Const) -> Option<Const> {
             Operator::Mult => a.checked_mul(b),
             Operator::FloorDiv => (b != 0).then(|| a.div_euclid(b)),
             Operator::Mod => (b != 0).then(|| a.rem_euclid(b)),
-            Operator::LShift => u32::try_from(b).ok().filter(|&s| s < 63).and_then(|s| a.checked_mul(1 << s)),
+            Operator::LShift => u32::try_from(b)
+                .ok()
+                .filter(|&s| s < 63)
+                .and_then(|s| a.checked_mul(1 << s)),
             Operator::RShift => u32::try_from(b).ok().map(|s| a >> s.min(63)),
             Operator::BitXor => Some(a ^ b),
             Operator::BitAnd => Some(a & b),
@@ -398,7 +429,9 @@ fn slice(value: Const, lo: Option<i64>, hi: Option<i64>, step: i64) -> Option<Co
     match value {
         Const::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
-            Some(Const::Str(pick(&chars, lo, hi, step)?.into_iter().collect()))
+            Some(Const::Str(
+                pick(&chars, lo, hi, step)?.into_iter().collect(),
+            ))
         }
         Const::Bytes(b) => Some(Const::Bytes(pick(&b, lo, hi, step)?)),
         Const::List(items) => Some(Const::List(pick(&items, lo, hi, step)?)),
@@ -412,5 +445,8 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let nibble = |b: u8| (b as char).to_digit(16).map(|v| v as u8);
-    digits.chunks(2).map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?)).collect()
+    digits
+        .chunks(2)
+        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
+        .collect()
 }

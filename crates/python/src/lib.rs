@@ -30,7 +30,13 @@ pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
         // Only `import` lines of a .pth file run; the rest are path entries.
         FileRole::Pth => text
             .lines()
-            .map(|l| if l.starts_with("import ") || l.starts_with("import\t") { l } else { "" })
+            .map(|l| {
+                if l.starts_with("import ") || l.starts_with("import\t") {
+                    l
+                } else {
+                    ""
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         _ => text,
@@ -42,7 +48,10 @@ pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
         let reason = if depth > MAX_BRACKET_DEPTH {
             format!("brackets nested {depth} deep (limit {MAX_BRACKET_DEPTH})")
         } else {
-            format!("{} bytes (parser limit {MAX_PARSE_BYTES})", facts.source.len())
+            format!(
+                "{} bytes (parser limit {MAX_PARSE_BYTES})",
+                facts.source.len()
+            )
         };
         return tokens::analyze(facts, reason);
     }
@@ -51,7 +60,13 @@ pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
     let parsed = ruff_python_parser::parse_unchecked_source(&source, PySourceType::Python);
     facts.source = source;
     let errors = parsed.errors().len();
-    let first = parsed.errors().first().map(|e| format!("line {}: {}", facts.span(e.location.start().to_u32(), 0).line, e.error));
+    let first = parsed.errors().first().map(|e| {
+        format!(
+            "line {}: {}",
+            facts.span(e.location.start().to_u32(), 0).line,
+            e.error
+        )
+    });
     let module = parsed.into_syntax();
     let status = match (errors, first) {
         (0, _) | (_, None) => ParseStatus::Parsed,

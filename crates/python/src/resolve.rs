@@ -14,7 +14,9 @@ const MAX_DEPTH: u32 = 64;
 impl Analyzer {
     /// The resolved dotted name of an expression, if it names something known.
     pub fn qualify(&self, expr: &Expr) -> Option<String> {
-        self.qualify_at(expr, 0).filter(|q| q != NAMESPACE).map(|q| normalise(&q))
+        self.qualify_at(expr, 0)
+            .filter(|q| q != NAMESPACE)
+            .map(|q| normalise(&q))
     }
 
     fn qualify_at(&self, expr: &Expr, depth: u32) -> Option<String> {
@@ -52,7 +54,11 @@ impl Analyzer {
         let func = self.qualify_at(&c.func, d)?;
         let func = normalise(&func);
         let args = &c.arguments.args;
-        let text_arg = |i: usize| args.get(i).and_then(|a| self.fold(a)).and_then(|v| v.text());
+        let text_arg = |i: usize| {
+            args.get(i)
+                .and_then(|a| self.fold(a))
+                .and_then(|v| v.text())
+        };
         match func.as_str() {
             "builtins.__import__" | "importlib.import_module" | "importlib.__import__" => {
                 text_arg(0).filter(|m| is_dotted_identifier(m))

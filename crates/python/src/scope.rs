@@ -25,10 +25,43 @@ pub struct Scope {
 
 /// Builtins that matter for detection; a bare use resolves to `builtins.<name>`.
 const BUILTINS: &[&str] = &[
-    "exec", "eval", "compile", "open", "__import__", "getattr", "setattr", "globals", "locals",
-    "vars", "chr", "ord", "bytes", "bytearray", "str", "input", "print", "map", "list",
-    "breakpoint", "memoryview", "type", "object", "reversed", "hex", "oct", "copyright",
-    "format", "repr", "int", "dict", "zip", "filter", "sorted", "sum", "len", "range",
+    "exec",
+    "eval",
+    "compile",
+    "open",
+    "__import__",
+    "getattr",
+    "setattr",
+    "globals",
+    "locals",
+    "vars",
+    "chr",
+    "ord",
+    "bytes",
+    "bytearray",
+    "str",
+    "input",
+    "print",
+    "map",
+    "list",
+    "breakpoint",
+    "memoryview",
+    "type",
+    "object",
+    "reversed",
+    "hex",
+    "oct",
+    "copyright",
+    "format",
+    "repr",
+    "int",
+    "dict",
+    "zip",
+    "filter",
+    "sorted",
+    "sum",
+    "len",
+    "range",
 ];
 
 impl Scope {
@@ -40,7 +73,13 @@ impl Scope {
     }
 
     pub fn bind_module(&mut self, name: &str, qualified: &str) {
-        self.bind(name, Binding { qualified: Some(qualified.to_string()), ..Binding::default() });
+        self.bind(
+            name,
+            Binding {
+                qualified: Some(qualified.to_string()),
+                ..Binding::default()
+            },
+        );
     }
 
     pub fn get(&self, name: &str) -> Option<&Binding> {

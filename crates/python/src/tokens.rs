@@ -35,12 +35,27 @@ pub fn analyze(mut facts: FileFacts, reason: String) -> FileFacts {
 /// on that line (code the parser lost after an error).
 pub fn merge(facts: &mut FileFacts) {
     let (calls, strings, imports) = read(facts);
-    let call_lines: std::collections::HashSet<u32> = facts.calls.iter().map(|c| c.span.line).collect();
-    let string_lines: std::collections::HashSet<u32> = facts.strings.iter().map(|s| s.span.line).collect();
-    let import_lines: std::collections::HashSet<u32> = facts.imports.iter().map(|s| s.span.line).collect();
-    facts.calls.extend(calls.into_iter().filter(|c| !call_lines.contains(&c.span.line)));
-    facts.strings.extend(strings.into_iter().filter(|s| !string_lines.contains(&s.span.line)));
-    facts.imports.extend(imports.into_iter().filter(|s| !import_lines.contains(&s.span.line)));
+    let call_lines: std::collections::HashSet<u32> =
+        facts.calls.iter().map(|c| c.span.line).collect();
+    let string_lines: std::collections::HashSet<u32> =
+        facts.strings.iter().map(|s| s.span.line).collect();
+    let import_lines: std::collections::HashSet<u32> =
+        facts.imports.iter().map(|s| s.span.line).collect();
+    facts.calls.extend(
+        calls
+            .into_iter()
+            .filter(|c| !call_lines.contains(&c.span.line)),
+    );
+    facts.strings.extend(
+        strings
+            .into_iter()
+            .filter(|s| !string_lines.contains(&s.span.line)),
+    );
+    facts.imports.extend(
+        imports
+            .into_iter()
+            .filter(|s| !import_lines.contains(&s.span.line)),
+    );
 }
 
 const MAX_TOKENS: usize = 2_000_000;
@@ -75,7 +90,12 @@ fn read(facts: &FileFacts) -> (Vec<Call>, Vec<StrLit>, Vec<Import>) {
             Tok::Str(s) => {
                 if s.chars().count() >= 4 {
                     let span = facts.span(t.start, t.end);
-                    strings.push(StrLit { value: s.clone(), span, trigger, folded: false });
+                    strings.push(StrLit {
+                        value: s.clone(),
+                        span,
+                        trigger,
+                        folded: false,
+                    });
                 }
             }
             Tok::Name(n) if at_line_start && (n == "def" || n == "class") && n == "def" => {
@@ -92,12 +112,21 @@ fn read(facts: &FileFacts) -> (Vec<Call>, Vec<StrLit>, Vec<Import>) {
                 let (parts, next) = dotted(&tokens, i);
                 let is_exec_stmt = parts.len() == 1
                     && parts[0] == "exec"
-                    && matches!(tokens.get(next).map(|t| &t.tok), Some(Tok::Str(_) | Tok::Name(_)));
+                    && matches!(
+                        tokens.get(next).map(|t| &t.tok),
+                        Some(Tok::Str(_) | Tok::Name(_))
+                    );
                 if matches!(tokens.get(next).map(|t| &t.tok), Some(Tok::Op(b'('))) || is_exec_stmt {
                     let name = resolve(&scope, &parts);
                     let args = read_args(&tokens, next + usize::from(!is_exec_stmt), &scope);
                     let span = facts.span(t.start, tokens[next.min(tokens.len() - 1)].end);
-                    calls.push(Call { name, args, keywords: Vec::new(), span, trigger });
+                    calls.push(Call {
+                        name,
+                        args,
+                        keywords: Vec::new(),
+                        span,
+                        trigger,
+                    });
                 }
                 i = next;
                 continue;
@@ -155,7 +184,9 @@ fn read_args(tokens: &[Token], start: usize, scope: &Scope) -> Vec<Arg> {
             Tok::Str(s) if first_arg => text.push_str(s),
             Tok::Name(_) => {
                 let (parts, next) = dotted(tokens, i);
-                if matches!(tokens.get(next).map(|t| &t.tok), Some(Tok::Op(b'('))) && arg.calls.len() < 32 {
+                if matches!(tokens.get(next).map(|t| &t.tok), Some(Tok::Op(b'(')))
+                    && arg.calls.len() < 32
+                {
                     arg.calls.push(resolve(scope, &parts));
                 }
                 i = next;
@@ -211,9 +242,21 @@ fn read_import(
         }
         i = next;
         let module = parts.join(".");
-        let qualified = if is_from { format!("{base}.{module}") } else { module.clone() };
-        let mut local = if is_from { module.clone() } else { parts[0].clone() };
-        let mut bound = if is_from { qualified.clone() } else { parts[0].clone() };
+        let qualified = if is_from {
+            format!("{base}.{module}")
+        } else {
+            module.clone()
+        };
+        let mut local = if is_from {
+            module.clone()
+        } else {
+            parts[0].clone()
+        };
+        let mut bound = if is_from {
+            qualified.clone()
+        } else {
+            parts[0].clone()
+        };
         if let Some(Tok::Name(n)) = tokens.get(i).map(|t| &t.tok) {
             if n == "as" {
                 if let Some(Tok::Name(alias)) = tokens.get(i + 1).map(|t| &t.tok) {
@@ -225,7 +268,11 @@ fn read_import(
         }
         scope.bind_module(&local, &bound);
         let span = facts.span(tokens[start].start, tokens[i.min(tokens.len() - 1)].end);
-        imports.push(Import { module: qualified, span, trigger });
+        imports.push(Import {
+            module: qualified,
+            span,
+            trigger,
+        });
         match tokens.get(i).map(|t| &t.tok) {
             Some(Tok::Op(b',')) => i += 1,
             _ => return i,
@@ -255,7 +302,12 @@ fn lex(src: &str) -> Vec<Token> {
         match c {
             b'\n' => {
                 if depth <= 0 {
-                    out.push(Token { tok: Tok::Newline, start: i as u32, end: i as u32 + 1, indent });
+                    out.push(Token {
+                        tok: Tok::Newline,
+                        start: i as u32,
+                        end: i as u32 + 1,
+                        indent,
+                    });
                     at_line_start = true;
                 }
                 i += 1;
@@ -269,13 +321,19 @@ fn lex(src: &str) -> Vec<Token> {
             b' ' | b'\t' | b'\r' | b'\x0c' => i += 1,
             b'"' | b'\'' => {
                 let (value, end) = lex_string(b, i, false);
-                out.push(Token { tok: Tok::Str(value), start: i as u32, end: end as u32, indent });
+                out.push(Token {
+                    tok: Tok::Str(value),
+                    start: i as u32,
+                    end: end as u32,
+                    indent,
+                });
                 i = end;
             }
             b'`' => i += 1,
             _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
                 let start = i;
-                while i < b.len() && (b[i] == b'_' || b[i].is_ascii_alphanumeric() || b[i] >= 0x80) {
+                while i < b.len() && (b[i] == b'_' || b[i].is_ascii_alphanumeric() || b[i] >= 0x80)
+                {
                     i += 1;
                 }
                 let word = &src[start..i];
@@ -286,14 +344,25 @@ fn lex(src: &str) -> Vec<Token> {
                 {
                     let raw = word.contains(['r', 'R']);
                     let (value, end) = lex_string(b, i, raw);
-                    out.push(Token { tok: Tok::Str(value), start: start as u32, end: end as u32, indent });
+                    out.push(Token {
+                        tok: Tok::Str(value),
+                        start: start as u32,
+                        end: end as u32,
+                        indent,
+                    });
                     i = end;
                 } else {
-                    out.push(Token { tok: Tok::Name(word.to_string()), start: start as u32, end: i as u32, indent });
+                    out.push(Token {
+                        tok: Tok::Name(word.to_string()),
+                        start: start as u32,
+                        end: i as u32,
+                        indent,
+                    });
                 }
             }
             b'0'..=b'9' => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_') {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_')
+                {
                     i += 1;
                 }
             }
@@ -303,7 +372,12 @@ fn lex(src: &str) -> Vec<Token> {
                     b')' | b']' | b'}' => depth -= 1,
                     _ => {}
                 }
-                out.push(Token { tok: Tok::Op(c), start: i as u32, end: i as u32 + 1, indent });
+                out.push(Token {
+                    tok: Tok::Op(c),
+                    start: i as u32,
+                    end: i as u32 + 1,
+                    indent,
+                });
                 i += 1;
             }
         }

@@ -13,7 +13,10 @@ const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003"];
 
 fn load(dir: &Path) -> PackageFacts {
     let mut pkg = PackageFacts::default();
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for path in entries {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -45,7 +48,10 @@ fn every_rule_has_fixtures_that_hold() {
         let dir = root.join(rule.id);
         let (pos, neg) = (dir.join("positive"), dir.join("negative"));
         if !pos.is_dir() || !neg.is_dir() {
-            failures.push(format!("{}: missing fixtures/{}/positive or negative", rule.id, rule.id));
+            failures.push(format!(
+                "{}: missing fixtures/{}/positive or negative",
+                rule.id, rule.id
+            ));
             continue;
         }
         if run_one(rule.id, &pos).is_empty() {
@@ -53,7 +59,11 @@ fn every_rule_has_fixtures_that_hold() {
         }
         let neg_findings = run_one(rule.id, &neg);
         if !neg_findings.is_empty() {
-            failures.push(format!("{}: negative fixture gave {:?}", rule.id, neg_findings.iter().map(|f| &f.message).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{}: negative fixture gave {:?}",
+                rule.id,
+                neg_findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -63,11 +73,23 @@ fn every_rule_has_fixtures_that_hold() {
 fn ids_are_unique_and_files_are_named_after_them() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     for (i, rule) in RULES.iter().enumerate() {
-        assert!(RULES[..i].iter().all(|r| r.id != rule.id), "duplicate id {}", rule.id);
+        assert!(
+            RULES[..i].iter().all(|r| r.id != rule.id),
+            "duplicate id {}",
+            rule.id
+        );
         let prefix = rule.id.to_ascii_lowercase();
-        let found = std::fs::read_dir(&src).unwrap().flatten().filter(|d| d.path().is_dir()).any(|d| {
-            std::fs::read_dir(d.path()).unwrap().flatten().any(|f| f.file_name().to_string_lossy().starts_with(&format!("{prefix}_")))
-        });
+        let found = std::fs::read_dir(&src)
+            .unwrap()
+            .flatten()
+            .filter(|d| d.path().is_dir())
+            .any(|d| {
+                std::fs::read_dir(d.path()).unwrap().flatten().any(|f| {
+                    f.file_name()
+                        .to_string_lossy()
+                        .starts_with(&format!("{prefix}_"))
+                })
+            });
         assert!(found, "no file src/<family>/{prefix}_*.rs for {}", rule.id);
     }
 }

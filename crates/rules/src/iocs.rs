@@ -15,22 +15,43 @@ pub struct Ioc {
     pub value: String,
 }
 
-static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?|ftp|wss?)://[^\s'"<>`\\{}|^]{3,400}"#).unwrap());
-static IPV4: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").unwrap());
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\.[A-Za-z]{2,12}\b").unwrap());
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?|ftp|wss?)://[^\s'"<>`\\{}|^]{3,400}"#).unwrap());
+static IPV4: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").unwrap());
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\.[A-Za-z]{2,12}\b").unwrap()
+});
 static WALLET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:bc1[a-z0-9]{25,60}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[a-fA-F0-9]{40}|T[1-9A-HJ-NP-Za-km-z]{33})$").unwrap()
 });
 
 /// Domains that appear in honest code everywhere and block nothing.
 const COMMON: &[&str] = &[
-    "python.org", "pypi.org", "pythonhosted.org", "readthedocs.io", "readthedocs.org", "w3.org",
-    "example.com", "example.org", "localhost", "schemas.microsoft.com", "apache.org", "opensource.org",
-    "gnu.org", "xml.org", "purl.org", "json-schema.org", "mozilla.org", "creativecommons.org",
+    "python.org",
+    "pypi.org",
+    "pythonhosted.org",
+    "readthedocs.io",
+    "readthedocs.org",
+    "w3.org",
+    "example.com",
+    "example.org",
+    "localhost",
+    "schemas.microsoft.com",
+    "apache.org",
+    "opensource.org",
+    "gnu.org",
+    "xml.org",
+    "purl.org",
+    "json-schema.org",
+    "mozilla.org",
+    "creativecommons.org",
 ];
 
 fn is_common(host: &str) -> bool {
-    COMMON.iter().any(|c| host == *c || host.ends_with(&format!(".{c}")))
+    COMMON
+        .iter()
+        .any(|c| host == *c || host.ends_with(&format!(".{c}")))
 }
 
 fn host_of(url: &str) -> Option<&str> {
@@ -56,7 +77,10 @@ pub fn extract(pkg: &PackageFacts, findings: &[Finding]) -> Vec<Ioc> {
     let mut set: BTreeSet<Ioc> = BTreeSet::new();
     let mut add = |kind: &'static str, value: &str| {
         if set.len() < 500 {
-            set.insert(Ioc { kind, value: value.to_string() });
+            set.insert(Ioc {
+                kind,
+                value: value.to_string(),
+            });
         }
     };
     for file in &pkg.files {
@@ -97,7 +121,10 @@ pub fn extract(pkg: &PackageFacts, findings: &[Finding]) -> Vec<Ioc> {
             }
         }
     }
-    for f in findings.iter().filter(|f| matches!(f.rule, "STL003" | "STL004" | "STL006" | "FIL002")) {
+    for f in findings
+        .iter()
+        .filter(|f| matches!(f.rule, "STL003" | "STL004" | "STL006" | "FIL002"))
+    {
         if let Some(path) = f.message.split('`').nth(1) {
             add("path", path);
         }

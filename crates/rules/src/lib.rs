@@ -89,7 +89,10 @@ pub static RULES: &[&Rule] = &[
 
 /// Look a rule up by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
 /// Run every rule over a package's facts.

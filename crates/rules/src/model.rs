@@ -130,7 +130,14 @@ pub struct Rule {
 
 impl Rule {
     /// A finding of this rule at a place in a Python file.
-    pub fn at(&self, file: &FileFacts, span: Span, trigger: Trigger, behaviour: &str, message: String) -> Finding {
+    pub fn at(
+        &self,
+        file: &FileFacts,
+        span: Span,
+        trigger: Trigger,
+        behaviour: &str,
+        message: String,
+    ) -> Finding {
         Finding {
             rule: self.id,
             category: self.category,

@@ -5,12 +5,28 @@
 pub fn is_command(name: &str) -> bool {
     matches!(
         name,
-        "os.system" | "os.popen" | "os.popen2" | "os.popen3" | "os.startfile" | "pty.spawn"
-            | "commands.getoutput" | "commands.getstatusoutput" | "subprocess.getoutput"
-            | "subprocess.getstatusoutput" | "asyncio.create_subprocess_shell"
-            | "asyncio.create_subprocess_exec" | "win32api.ShellExecute" | "ctypes.windll.shell32.ShellExecuteW"
+        "os.system"
+            | "os.popen"
+            | "os.popen2"
+            | "os.popen3"
+            | "os.startfile"
+            | "pty.spawn"
+            | "commands.getoutput"
+            | "commands.getstatusoutput"
+            | "subprocess.getoutput"
+            | "subprocess.getstatusoutput"
+            | "asyncio.create_subprocess_shell"
+            | "asyncio.create_subprocess_exec"
+            | "win32api.ShellExecute"
+            | "ctypes.windll.shell32.ShellExecuteW"
     ) || name.starts_with("subprocess.Popen")
-        || matches!(name, "subprocess.call" | "subprocess.run" | "subprocess.check_output" | "subprocess.check_call")
+        || matches!(
+            name,
+            "subprocess.call"
+                | "subprocess.run"
+                | "subprocess.check_output"
+                | "subprocess.check_call"
+        )
         || (name.starts_with("os.exec") && name.len() <= 10)
         || (name.starts_with("os.spawn") && name.len() <= 11)
 }
@@ -20,16 +36,40 @@ pub fn is_network(name: &str) -> bool {
     is_download(name)
         || matches!(
             name,
-            "requests.post" | "requests.put" | "requests.patch" | "requests.request" | "requests.Session.post"
-                | "requests.session.post" | "httpx.post" | "httpx.AsyncClient.post" | "httpx.Client.post"
-                | "aiohttp.ClientSession.post" | "urllib.request.Request" | "urllib2.Request"
-                | "socket.socket.connect" | "socket.socket.send" | "socket.socket.sendall" | "socket.socket.sendto"
-                | "socket.create_connection" | "socket.gethostbyname" | "socket.getaddrinfo"
-                | "dns.resolver.query" | "dns.resolver.resolve" | "smtplib.SMTP" | "smtplib.SMTP_SSL"
-                | "ftplib.FTP" | "http.client.HTTPConnection" | "http.client.HTTPSConnection"
-                | "httplib.HTTPConnection" | "httplib.HTTPSConnection" | "discord_webhook.DiscordWebhook"
-                | "dhooks.Webhook" | "pycurl.Curl" | "websocket.create_connection"
-                | "aiohttp.ClientSession.get" | "http.client.HTTPSConnection.request"
+            "requests.post"
+                | "requests.put"
+                | "requests.patch"
+                | "requests.request"
+                | "requests.Session.post"
+                | "requests.session.post"
+                | "httpx.post"
+                | "httpx.AsyncClient.post"
+                | "httpx.Client.post"
+                | "aiohttp.ClientSession.post"
+                | "urllib.request.Request"
+                | "urllib2.Request"
+                | "socket.socket.connect"
+                | "socket.socket.send"
+                | "socket.socket.sendall"
+                | "socket.socket.sendto"
+                | "socket.create_connection"
+                | "socket.gethostbyname"
+                | "socket.getaddrinfo"
+                | "dns.resolver.query"
+                | "dns.resolver.resolve"
+                | "smtplib.SMTP"
+                | "smtplib.SMTP_SSL"
+                | "ftplib.FTP"
+                | "http.client.HTTPConnection"
+                | "http.client.HTTPSConnection"
+                | "httplib.HTTPConnection"
+                | "httplib.HTTPSConnection"
+                | "discord_webhook.DiscordWebhook"
+                | "dhooks.Webhook"
+                | "pycurl.Curl"
+                | "websocket.create_connection"
+                | "aiohttp.ClientSession.get"
+                | "http.client.HTTPSConnection.request"
                 | "http.client.HTTPConnection.request"
         )
 }
@@ -38,10 +78,20 @@ pub fn is_network(name: &str) -> bool {
 pub fn is_download(name: &str) -> bool {
     matches!(
         name,
-        "requests.get" | "requests.Session.get" | "requests.session.get" | "urllib.request.urlopen"
-            | "urllib.urlopen" | "urllib2.urlopen" | "urllib.request.urlretrieve" | "urllib.urlretrieve"
-            | "httpx.get" | "httpx.Client.get" | "wget.download" | "urllib3.PoolManager.request"
-            | "urllib.request.build_opener.open" | "requests.request"
+        "requests.get"
+            | "requests.Session.get"
+            | "requests.session.get"
+            | "urllib.request.urlopen"
+            | "urllib.urlopen"
+            | "urllib2.urlopen"
+            | "urllib.request.urlretrieve"
+            | "urllib.urlretrieve"
+            | "httpx.get"
+            | "httpx.Client.get"
+            | "wget.download"
+            | "urllib3.PoolManager.request"
+            | "urllib.request.build_opener.open"
+            | "requests.request"
     )
 }
 
@@ -50,8 +100,13 @@ pub fn is_remote_data(name: &str) -> bool {
     is_download(name)
         || matches!(
             name,
-            "socket.socket.recv" | "socket.socket.recvfrom" | "socket.socket.makefile" | "requests.post"
-                | "urllib.request.urlopen.read" | "urllib2.urlopen.read" | "websocket.create_connection.recv"
+            "socket.socket.recv"
+                | "socket.socket.recvfrom"
+                | "socket.socket.makefile"
+                | "requests.post"
+                | "urllib.request.urlopen.read"
+                | "urllib2.urlopen.read"
+                | "websocket.create_connection.recv"
         )
         || name.starts_with("requests.get.")
         || name.starts_with("urllib.request.urlopen.")
@@ -66,24 +121,53 @@ pub fn is_decode(name: &str) -> bool {
         || name.starts_with("gzip.decompress")
         || matches!(
             name,
-            "codecs.decode" | "binascii.unhexlify" | "binascii.a2b_base64" | "binascii.a2b_hex"
-                | "bytes.fromhex" | "bytearray.fromhex" | "marshal.loads" | "cryptography.fernet.Fernet.decrypt"
-                | "Fernet.decrypt" | "Crypto.Cipher.AES.new.decrypt" | "pickle.loads"
+            "codecs.decode"
+                | "binascii.unhexlify"
+                | "binascii.a2b_base64"
+                | "binascii.a2b_hex"
+                | "bytes.fromhex"
+                | "bytearray.fromhex"
+                | "marshal.loads"
+                | "cryptography.fernet.Fernet.decrypt"
+                | "Fernet.decrypt"
+                | "Crypto.Cipher.AES.new.decrypt"
+                | "pickle.loads"
         )
 }
 
 /// Runs Python code given as data.
 pub fn is_exec(name: &str) -> bool {
-    matches!(name, "builtins.exec" | "builtins.eval" | "builtins.compile" | "builtins.execfile" | "exec" | "eval")
+    matches!(
+        name,
+        "builtins.exec"
+            | "builtins.eval"
+            | "builtins.compile"
+            | "builtins.execfile"
+            | "exec"
+            | "eval"
+    )
 }
 
 /// Reads facts about the host.
 pub fn is_fingerprint(name: &str) -> bool {
     matches!(
         name,
-        "getpass.getuser" | "os.getlogin" | "socket.gethostname" | "platform.node" | "platform.uname"
-            | "os.uname" | "uuid.getnode" | "platform.platform" | "platform.system" | "socket.getfqdn"
-            | "os.getcwd" | "pwd.getpwuid" | "platform.version" | "platform.release"
-            | "psutil.users" | "getmac.get_mac_address" | "netifaces.interfaces"
+        "getpass.getuser"
+            | "os.getlogin"
+            | "socket.gethostname"
+            | "platform.node"
+            | "platform.uname"
+            | "os.uname"
+            | "uuid.getnode"
+            | "platform.platform"
+            | "platform.system"
+            | "socket.getfqdn"
+            | "os.getcwd"
+            | "pwd.getpwuid"
+            | "platform.version"
+            | "platform.release"
+            | "psutil.users"
+            | "getmac.get_mac_address"
+            | "netifaces.interfaces"
     )
 }

@@ -6,10 +6,17 @@ use malpi_python::{FileFacts, StrLit};
 const MAX_SEARCHED: usize = 50_000;
 
 /// The first fragment (case-insensitive, ASCII) each string contains, once per line.
-pub fn matches<'f>(file: &'f FileFacts, fragments: &'static [(&'static str, &'static str)]) -> Vec<(&'f StrLit, &'static str, &'static str)> {
+pub fn matches<'f>(
+    file: &'f FileFacts,
+    fragments: &'static [(&'static str, &'static str)],
+) -> Vec<(&'f StrLit, &'static str, &'static str)> {
     let mut out: Vec<(&StrLit, &str, &str)> = Vec::new();
     for s in &file.strings {
-        if s.value.len() > MAX_SEARCHED || out.last().is_some_and(|(l, _, _)| l.span.line == s.span.line) {
+        if s.value.len() > MAX_SEARCHED
+            || out
+                .last()
+                .is_some_and(|(l, _, _)| l.span.line == s.span.line)
+        {
             continue;
         }
         if let Some((frag, why)) = first_match(&s.value, fragments) {
@@ -19,8 +26,14 @@ pub fn matches<'f>(file: &'f FileFacts, fragments: &'static [(&'static str, &'st
     out
 }
 
-pub fn first_match(value: &str, fragments: &'static [(&'static str, &'static str)]) -> Option<(&'static str, &'static str)> {
+pub fn first_match(
+    value: &str,
+    fragments: &'static [(&'static str, &'static str)],
+) -> Option<(&'static str, &'static str)> {
     let lower = value.to_ascii_lowercase();
     let lower = lower.replace('\\', "/");
-    fragments.iter().find(|(frag, _)| lower.contains(frag)).copied()
+    fragments
+        .iter()
+        .find(|(frag, _)| lower.contains(frag))
+        .copied()
 }

@@ -65,12 +65,20 @@ impl<'a> Evidence<'a> {
         self.find(|f| f.rule == id && f.severity >= min)
     }
     fn early(&self, id: &str, min: Severity) -> Option<&'a Finding> {
-        self.find(|f| f.rule == id && f.severity >= min && matches!(f.trigger, Some(Trigger::Install | Trigger::Import)))
+        self.find(|f| {
+            f.rule == id
+                && f.severity >= min
+                && matches!(f.trigger, Some(Trigger::Install | Trigger::Import))
+        })
     }
 }
 
 fn cite(f: &Finding) -> String {
-    if f.line > 0 { format!("{} at {}:{}", f.rule, f.path, f.line) } else { format!("{} ({})", f.rule, f.message) }
+    if f.line > 0 {
+        format!("{} at {}:{}", f.rule, f.path, f.line)
+    } else {
+        format!("{} ({})", f.rule, f.message)
+    }
 }
 
 /// The combinations that show intent. Each returns its explanation when it holds.
@@ -83,31 +91,79 @@ fn combinations(e: &Evidence) -> Vec<String> {
         }
     };
     if let Some(f) = e.find(|f| f.severity == Severity::Critical) {
-        hold(&format!("signature behaviour ({})", f.behaviour), &[Some(f)]);
+        hold(
+            &format!("signature behaviour ({})", f.behaviour),
+            &[Some(f)],
+        );
     }
     let early_network = e.early("STL008", Severity::Low);
     let host_data = e
         .rule("STL001", Severity::Low)
         .or_else(|| e.rule("STL002", Severity::Medium))
         .or_else(|| e.rule("STL003", Severity::Medium));
-    hold("host data sent out at install/import time", &[early_network, host_data]);
-    hold("decoded payload executed", &[e.rule("EXE001", Severity::High)]);
-    hold("download-and-run command line run early", &[e.early("CMD002", Severity::High)]);
+    hold(
+        "host data sent out at install/import time",
+        &[early_network, host_data],
+    );
+    hold(
+        "decoded payload executed",
+        &[e.rule("EXE001", Severity::High)],
+    );
+    hold(
+        "download-and-run command line run early",
+        &[e.early("CMD002", Severity::High)],
+    );
     let runs = e.rule("CMD001", Severity::Info);
-    hold("download saved and run", &[e.rule("FIL001", Severity::High), runs]);
+    hold(
+        "download saved and run",
+        &[e.rule("FIL001", Severity::High), runs],
+    );
     let sensitive = e
         .rule("STL003", Severity::Medium)
         .or_else(|| e.rule("STL004", Severity::High))
         .or_else(|| e.rule("STL005", Severity::High))
         .or_else(|| e.rule("STL006", Severity::High));
-    let sends = e.rule("STL008", Severity::Info).or_else(|| e.rule("STL007", Severity::Medium));
+    let sends = e
+        .rule("STL008", Severity::Info)
+        .or_else(|| e.rule("STL007", Severity::Medium));
     hold("sensitive data read and sent", &[sensitive, sends]);
     let drop_point = e.rule("STL007", Severity::High);
-    hold("data-drop endpoint with host data", &[drop_point, host_data.or(sensitive)]);
-    hold("data-drop endpoint contacted at install time", &[drop_point.filter(|f| f.trigger == Some(Trigger::Install)), early_network]);
-    hold("hidden process started at install time", &[e.early("CMD003", Severity::Medium), e.early("CMD001", Severity::Low)]);
-    hold("persistence with a command or download", &[e.rule("FIL002", Severity::High), runs.or(e.rule("FIL001", Severity::Medium))]);
-    hold("code hidden behind whitespace runs early", &[e.rule("TEC002", Severity::High), e.find(|f| f.category.is_behaviour() && f.severity >= Severity::Low && f.trigger != Some(Trigger::Runtime))]);
+    hold(
+        "data-drop endpoint with host data",
+        &[drop_point, host_data.or(sensitive)],
+    );
+    hold(
+        "data-drop endpoint contacted at install time",
+        &[
+            drop_point.filter(|f| f.trigger == Some(Trigger::Install)),
+            early_network,
+        ],
+    );
+    hold(
+        "hidden process started at install time",
+        &[
+            e.early("CMD003", Severity::Medium),
+            e.early("CMD001", Severity::Low),
+        ],
+    );
+    hold(
+        "persistence with a command or download",
+        &[
+            e.rule("FIL002", Severity::High),
+            runs.or(e.rule("FIL001", Severity::Medium)),
+        ],
+    );
+    hold(
+        "code hidden behind whitespace runs early",
+        &[
+            e.rule("TEC002", Severity::High),
+            e.find(|f| {
+                f.category.is_behaviour()
+                    && f.severity >= Severity::Low
+                    && f.trigger != Some(Trigger::Runtime)
+            }),
+        ],
+    );
     out
 }
 
@@ -131,18 +187,35 @@ pub fn decide(findings: &[Finding]) -> Verdict {
     };
     let mut reasons = reasons;
     if reasons.is_empty() && verdict != VerdictKind::Clean {
-        reasons.push(format!("weight of evidence {score:.2} from {} rules", strongest.len()));
+        reasons.push(format!(
+            "weight of evidence {score:.2} from {} rules",
+            strongest.len()
+        ));
     }
     // A combination is certain; reflect it in the score.
-    let score = if verdict == VerdictKind::Malicious { score.max(0.9) } else { score };
+    let score = if verdict == VerdictKind::Malicious {
+        score.max(0.9)
+    } else {
+        score
+    };
 
-    let floor = if verdict == VerdictKind::Clean { Severity::Medium } else { Severity::Low };
-    let mut categories: Vec<Category> =
-        findings.iter().filter(|f| f.category.is_behaviour() && f.severity >= floor).map(|f| f.category).collect();
+    let floor = if verdict == VerdictKind::Clean {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    let mut categories: Vec<Category> = findings
+        .iter()
+        .filter(|f| f.category.is_behaviour() && f.severity >= floor)
+        .map(|f| f.category)
+        .collect();
     categories.sort();
     categories.dedup();
-    let mut triggers: Vec<Trigger> =
-        findings.iter().filter(|f| f.category.is_behaviour() && f.severity >= floor).filter_map(|f| f.trigger).collect();
+    let mut triggers: Vec<Trigger> = findings
+        .iter()
+        .filter(|f| f.category.is_behaviour() && f.severity >= floor)
+        .filter_map(|f| f.trigger)
+        .collect();
     triggers.sort();
     triggers.dedup();
     let mut techniques: Vec<String> = findings
@@ -152,5 +225,12 @@ pub fn decide(findings: &[Finding]) -> Verdict {
         .collect();
     techniques.sort();
     techniques.dedup();
-    Verdict { verdict, score: (score * 1000.0).round() / 1000.0, categories, triggers, techniques, reasons }
+    Verdict {
+        verdict,
+        score: (score * 1000.0).round() / 1000.0,
+        categories,
+        triggers,
+        techniques,
+        reasons,
+    }
 }

@@ -1,1 +1,247 @@
+//! malpi-scan: the scanning pipeline, archive → files → facts → rules → verdict.
+//!
+//! No network, no database: a package file (or folder) in, a [`Report`] out. Errors are
+//! values: an input that cannot be read still gets a report, with verdict `error`.
 
+mod inputs;
+mod metadata;
+mod report;
+
+pub use inputs::{DiscoverError, discover};
+pub use malpi_archive::Limits;
+pub use report::{PackageInfo, PackageKind, Report};
+
+use std::path::Path;
+
+use malpi_archive::{Archive, Format, Problem};
+use malpi_python::FileRole;
+use malpi_rules::{ArchiveIssue, ArchiveIssueKind, Member, PackageFacts, VerdictKind};
+use sha2::{Digest, Sha256};
+
+/// Settings of one scan.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    pub limits: Limits,
+}
+
+/// Largest input file read into memory; bigger inputs are refused with an error report.
+const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Scan one input: an archive, a Python file, or an unpacked package folder.
+pub fn scan_path(path: &Path, opts: &ScanOptions) -> Report {
+    let file = std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    if path.is_dir() {
+        let mut info = PackageInfo::new(file, PackageKind::Dir);
+        return match malpi_archive::read_dir_tree(path, &opts.limits, &keep) {
+            Ok(archive) => {
+                info.name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                analyse(info, archive, opts)
+            }
+            Err(e) => Report::error(info, format!("cannot read folder: {e}")),
+        };
+    }
+    let info = PackageInfo::new(file, PackageKind::File);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_INPUT_BYTES => {
+            return Report::error(
+                info,
+                format!(
+                    "input is {} bytes, over the {MAX_INPUT_BYTES}-byte input limit",
+                    m.len()
+                ),
+            );
+        }
+        Err(e) => return Report::error(info, format!("cannot read {}: {e}", path.display())),
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => scan_bytes(info, &bytes, opts),
+        Err(e) => Report::error(info, format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Scan an input already in memory. `info.file` names it; the kind is found from the bytes.
+pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Report {
+    info.sha256 = hex(&Sha256::digest(bytes));
+    let file_name = Path::new(&info.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if bytes.is_empty() {
+        return Report::error(info, "empty file".into());
+    }
+    let format = malpi_archive::detect_format(bytes);
+    match format {
+        Format::Unknown | Format::Gzip => {
+            if looks_like_python(&file_name, bytes) {
+                info.kind = PackageKind::File;
+                let (name, version) = metadata::from_file_name(&file_name);
+                info.name = name;
+                info.version = version;
+                let role = role_of(&file_name, true);
+                let facts = PackageFacts {
+                    name: info.name.clone(),
+                    version: info.version.clone(),
+                    files: vec![malpi_python::analyze(&file_name, bytes, role)],
+                    ..PackageFacts::default()
+                };
+                return finish(info, facts, Vec::new());
+            }
+            Report::error(
+                info,
+                format!("not a package: unrecognised format ({format:?}) and not Python source"),
+            )
+        }
+        _ => match malpi_archive::read_archive(bytes, &opts.limits, &keep) {
+            Ok(archive) => {
+                info.kind = metadata::kind_of(&file_name, &archive);
+                let (name, version) = metadata::from_file_name(&file_name);
+                info.name = name;
+                info.version = version;
+                analyse(info, archive, opts)
+            }
+            Err(e) => Report::error(info, format!("cannot read archive: {e}")),
+        },
+    }
+}
+
+/// Which members' whole content the analysis needs.
+fn keep(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".py")
+        || lower.ends_with(".pyw")
+        || lower.ends_with(".pth")
+        || lower.ends_with("pkg-info")
+        || lower.ends_with("metadata")
+}
+
+fn looks_like_python(name: &str, bytes: &[u8]) -> bool {
+    if name.ends_with(".py") || name.ends_with(".pyw") {
+        return true;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]);
+    head.starts_with("#!") && head.contains("python")
+        || head
+            .lines()
+            .any(|l| l.starts_with("import ") || l.starts_with("from ") && l.contains(" import "))
+}
+
+/// The role of a member: setup.py at the root of the package (or of its single top folder)
+/// runs at install; `.pth` files run at start-up.
+fn role_of(path: &str, single_file: bool) -> FileRole {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let depth = path.split('/').count();
+    if name.ends_with(".pth") {
+        FileRole::Pth
+    } else if name == "setup.py" && (single_file || depth <= 2) {
+        FileRole::SetupPy
+    } else {
+        FileRole::Module
+    }
+}
+
+fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Report {
+    let mut errors = Vec::new();
+    let mut issues = Vec::new();
+    for p in &archive.problems {
+        let (kind, detail) = match p {
+            Problem::LimitTripped { detail, .. } => {
+                errors.push(format!("limit: {detail}"));
+                (ArchiveIssueKind::Limit, detail.clone())
+            }
+            Problem::UnsafePath { path, reason } => (
+                ArchiveIssueKind::UnsafePath,
+                format!("member `{path}`: {reason}"),
+            ),
+            Problem::Link { path, target } => (
+                ArchiveIssueKind::Link,
+                format!("member `{path}` is a link to `{target}`"),
+            ),
+            Problem::Corrupt { detail } => {
+                errors.push(format!("corrupt archive: {detail}"));
+                (ArchiveIssueKind::Corrupt, detail.clone())
+            }
+        };
+        issues.push(ArchiveIssue { kind, detail });
+    }
+    if let Some((name, version)) = metadata::from_members(&archive.members) {
+        info.name = name;
+        info.version = version;
+    }
+    let mut facts = PackageFacts {
+        name: info.name.clone(),
+        version: info.version.clone(),
+        archive_issues: issues,
+        ..PackageFacts::default()
+    };
+    for m in &archive.members {
+        let lower = m.path.to_ascii_lowercase();
+        let is_python =
+            lower.ends_with(".py") || lower.ends_with(".pyw") || lower.ends_with(".pth");
+        if is_python {
+            if !m.complete {
+                errors.push(format!(
+                    "{}: read only in part ({} bytes seen)",
+                    m.path, m.size
+                ));
+            }
+            facts.files.push(malpi_python::analyze(
+                &m.path,
+                &m.data,
+                role_of(&m.path, false),
+            ));
+        }
+        facts.members.push(Member {
+            path: m.path.clone(),
+            size: m.size,
+            head: m.data[..m.data.len().min(16)].to_vec(),
+        });
+    }
+    finish(info, facts, errors)
+}
+
+fn finish(info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -> Report {
+    let mut findings = malpi_rules::run(&facts);
+    // Strongest first, then by place: the report reads from what matters.
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
+    let verdict = malpi_rules::verdict::decide(&findings);
+    let iocs = if verdict.verdict == VerdictKind::Clean {
+        Vec::new()
+    } else {
+        malpi_rules::iocs::extract(&facts, &findings)
+    };
+    for f in &facts.files {
+        if let malpi_python::ParseStatus::Tokens { reason } = &f.status {
+            errors.push(format!("{}: analysed token by token ({reason})", f.path));
+        }
+    }
+    errors.truncate(100);
+    Report {
+        package: info,
+        verdict: verdict.verdict,
+        score: verdict.score,
+        categories: verdict.categories,
+        triggers: verdict.triggers,
+        techniques: verdict.techniques,
+        reasons: verdict.reasons,
+        findings,
+        iocs,
+        errors,
+        files_analysed: facts.files.len(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -13,12 +13,28 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in pkg.files.iter().filter(|f| f.role == malpi_python::FileRole::Pth) {
+    for file in pkg
+        .files
+        .iter()
+        .filter(|f| f.role == malpi_python::FileRole::Pth)
+    {
         // A bare `import x` line is how some tools hook start-up; calls beyond it are code.
-        let Some(call) = file.calls.first() else { continue };
+        let Some(call) = file.calls.first() else {
+            continue;
+        };
         out.push(
-            rule.at(file, call.span, call.trigger, "pth-exec", format!("runs {} at every interpreter start-up", call.name))
-                .severity(if file.calls.len() > 1 { Severity::High } else { Severity::Medium }),
+            rule.at(
+                file,
+                call.span,
+                call.trigger,
+                "pth-exec",
+                format!("runs {} at every interpreter start-up", call.name),
+            )
+            .severity(if file.calls.len() > 1 {
+                Severity::High
+            } else {
+                Severity::Medium
+            }),
         );
     }
 }

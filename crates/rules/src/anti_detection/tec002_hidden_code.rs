@@ -23,7 +23,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             if bytes.len() > RUN {
                 if let Some(pos) = hidden_run(bytes) {
                     let span = file.span(offset + pos as u32, offset + pos as u32);
-                    out.push(rule.at(file, span, malpi_python::Trigger::Import, "hidden-whitespace", format!("code hidden after {RUN}+ blanks at column {}", span.column)));
+                    out.push(rule.at(
+                        file,
+                        span,
+                        malpi_python::Trigger::Import,
+                        "hidden-whitespace",
+                        format!("code hidden after {RUN}+ blanks at column {}", span.column),
+                    ));
                 }
             }
             offset += bytes.len() as u32;

@@ -27,15 +27,45 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, SIGNATURES) {
             if s.value.len() < 200 {
-                out.push(rule.at(file, s.span, s.trigger, "obfuscator", format!("carries the signature of {why}")));
+                out.push(rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "obfuscator",
+                    format!("carries the signature of {why}"),
+                ));
             }
         }
         // `_ = lambda __: __import__('zlib').decompress(__[::-1])`: decompress-reversed loaders.
-        if let Some(c) = file.calls.iter().find(|c| c.name.starts_with("zlib.decompress") && file.snippet(c.span).contains("[::-1]")) {
-            out.push(rule.at(file, c.span, c.trigger, "obfuscator", "decompresses a reversed blob (pyobfuscate-style loader)".into()).severity(Severity::High));
+        if let Some(c) = file.calls.iter().find(|c| {
+            c.name.starts_with("zlib.decompress") && file.snippet(c.span).contains("[::-1]")
+        }) {
+            out.push(
+                rule.at(
+                    file,
+                    c.span,
+                    c.trigger,
+                    "obfuscator",
+                    "decompresses a reversed blob (pyobfuscate-style loader)".into(),
+                )
+                .severity(Severity::High),
+            );
         }
-        if let Some(blob) = file.strings.iter().find(|s| s.value.len() > 2_000 && looks_encoded(&s.value)) {
-            out.push(rule.at(file, blob.span, blob.trigger, "encoded-blob", format!("holds a {}-character encoded blob", blob.value.len())).severity(Severity::Low));
+        if let Some(blob) = file
+            .strings
+            .iter()
+            .find(|s| s.value.len() > 2_000 && looks_encoded(&s.value))
+        {
+            out.push(
+                rule.at(
+                    file,
+                    blob.span,
+                    blob.trigger,
+                    "encoded-blob",
+                    format!("holds a {}-character encoded blob", blob.value.len()),
+                )
+                .severity(Severity::Low),
+            );
         }
     }
 }
@@ -43,5 +73,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
 /// Base64 or hex text without spaces.
 fn looks_encoded(s: &str) -> bool {
     let sample = &s.as_bytes()[..s.len().min(4096)];
-    sample.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'\n' | b'\r'))
+    sample.iter().all(|b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'\n' | b'\r')
+    })
 }

@@ -17,10 +17,26 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_exec(&c.name)) {
-            let Some(arg) = call.args.first() else { continue };
+            let Some(arg) = call.args.first() else {
+                continue;
+            };
             if let Some(decoder) = arg.calls.iter().find(|c| is_decode(c)) {
-                let sev = by_trigger(call.trigger, Severity::High, Severity::High, Severity::Medium);
-                out.push(rule.at(file, call.span, call.trigger, "exec-decoded", format!("{} runs code decoded with {decoder}", call.name)).severity(sev));
+                let sev = by_trigger(
+                    call.trigger,
+                    Severity::High,
+                    Severity::High,
+                    Severity::Medium,
+                );
+                out.push(
+                    rule.at(
+                        file,
+                        call.span,
+                        call.trigger,
+                        "exec-decoded",
+                        format!("{} runs code decoded with {decoder}", call.name),
+                    )
+                    .severity(sev),
+                );
             }
         }
     }

@@ -16,15 +16,32 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_exec(&c.name)) {
-            let Some(arg) = call.args.first() else { continue };
+            let Some(arg) = call.args.first() else {
+                continue;
+            };
             // `exec(open('version.py').read())` in setup.py is the common honest idiom.
-            let reads_local_file = arg.calls.iter().any(|c| c == "builtins.open" || c.ends_with(".read") || c.ends_with("read_text"));
+            let reads_local_file = arg
+                .calls
+                .iter()
+                .any(|c| c == "builtins.open" || c.ends_with(".read") || c.ends_with("read_text"));
             if reads_local_file && arg.calls.len() <= 3 {
                 continue;
             }
             let sev = by_trigger(call.trigger, Severity::Low, Severity::Low, Severity::Info);
-            let what = arg.text().map(|t| format!(" `{}`", malpi_python::cut(&t, 100))).unwrap_or_default();
-            out.push(rule.at(file, call.span, call.trigger, "dynamic-exec", format!("{} runs a string as code{what}", call.name)).severity(sev));
+            let what = arg
+                .text()
+                .map(|t| format!(" `{}`", malpi_python::cut(&t, 100)))
+                .unwrap_or_default();
+            out.push(
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "dynamic-exec",
+                    format!("{} runs a string as code{what}", call.name),
+                )
+                .severity(sev),
+            );
         }
     }
 }

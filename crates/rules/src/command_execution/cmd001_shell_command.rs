@@ -18,11 +18,30 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
-            let what = call.texts().next().map(|t| format!(": `{}`", malpi_python::cut(&t, 120))).unwrap_or_default();
-            let severity = by_trigger(call.trigger, Severity::Medium, Severity::Low, Severity::Info);
+            let what = call
+                .texts()
+                .next()
+                .map(|t| format!(": `{}`", malpi_python::cut(&t, 120)))
+                .unwrap_or_default();
+            let severity = by_trigger(
+                call.trigger,
+                Severity::Medium,
+                Severity::Low,
+                Severity::Info,
+            );
             out.push(
-                rule.at(file, call.span, call.trigger, "shell", format!("runs a command with {}{what} at {} time", call.name, call.trigger.as_str()))
-                    .severity(severity),
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "shell",
+                    format!(
+                        "runs a command with {}{what} at {} time",
+                        call.name,
+                        call.trigger.as_str()
+                    ),
+                )
+                .severity(severity),
             );
         }
     }

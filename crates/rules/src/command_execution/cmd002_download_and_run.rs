@@ -52,7 +52,13 @@ pub fn classify(line: &str) -> Option<&'static str> {
             }
         }
     }
-    if fetches && (lower.contains("&& chmod +x") || lower.contains(";chmod +x") || lower.contains("; chmod +x") || lower.contains("&& ./") || lower.contains("; ./")) {
+    if fetches
+        && (lower.contains("&& chmod +x")
+            || lower.contains(";chmod +x")
+            || lower.contains("; chmod +x")
+            || lower.contains("&& ./")
+            || lower.contains("; ./"))
+    {
         return Some("downloads and runs a program");
     }
     None
@@ -67,7 +73,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             }
             if let Some(why) = classify(&s.value) {
                 seen_lines.push(s.span.line);
-                out.push(rule.at(file, s.span, s.trigger, "download-and-run", format!("{why}: `{}`", malpi_python::cut(&s.value, 160))));
+                out.push(rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "download-and-run",
+                    format!("{why}: `{}`", malpi_python::cut(&s.value, 160)),
+                ));
             }
         }
     }

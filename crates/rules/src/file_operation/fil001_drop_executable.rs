@@ -13,28 +13,80 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const EXECUTABLE_SUFFIXES: &[&str] = &[".exe", ".dll", ".scr", ".bat", ".cmd", ".ps1", ".vbs", ".hta", ".msi", ".jar", ".lnk"];
+const EXECUTABLE_SUFFIXES: &[&str] = &[
+    ".exe", ".dll", ".scr", ".bat", ".cmd", ".ps1", ".vbs", ".hta", ".msi", ".jar", ".lnk",
+];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in &file.calls {
-            if matches!(call.name.as_str(), "urllib.request.urlretrieve" | "urllib.urlretrieve" | "wget.download") {
-                out.push(rule.at(file, call.span, call.trigger, "save-download", format!("saves a download to disk with {}", call.name)).severity(Severity::High));
+            if matches!(
+                call.name.as_str(),
+                "urllib.request.urlretrieve" | "urllib.urlretrieve" | "wget.download"
+            ) {
+                out.push(
+                    rule.at(
+                        file,
+                        call.span,
+                        call.trigger,
+                        "save-download",
+                        format!("saves a download to disk with {}", call.name),
+                    )
+                    .severity(Severity::High),
+                );
                 continue;
             }
             let is_write = call.name.ends_with(".write") || call.name == "builtins.open";
             if !is_write {
                 continue;
             }
-            if call.name.ends_with(".write") && call.args.first().is_some_and(|a| a.from_call(is_download) || a.names.iter().any(|n| n.starts_with("requests.get.") || n.starts_with("urllib.request.urlopen."))) {
-                out.push(rule.at(file, call.span, call.trigger, "save-download", "writes downloaded content to a file".into()).severity(Severity::High));
+            if call.name.ends_with(".write")
+                && call.args.first().is_some_and(|a| {
+                    a.from_call(is_download)
+                        || a.names.iter().any(|n| {
+                            n.starts_with("requests.get.")
+                                || n.starts_with("urllib.request.urlopen.")
+                        })
+                })
+            {
+                out.push(
+                    rule.at(
+                        file,
+                        call.span,
+                        call.trigger,
+                        "save-download",
+                        "writes downloaded content to a file".into(),
+                    )
+                    .severity(Severity::High),
+                );
                 continue;
             }
             if call.name == "builtins.open" {
-                let mode = call.args.get(1).and_then(|a| a.text()).or_else(|| call.keyword("mode").and_then(|a| a.text())).unwrap_or_default();
-                let target = call.args.first().and_then(|a| a.text()).unwrap_or_default().to_ascii_lowercase();
-                if mode.contains(['w', 'a']) && EXECUTABLE_SUFFIXES.iter().any(|s| target.ends_with(s)) {
-                    out.push(rule.at(file, call.span, call.trigger, "drop-executable", format!("writes an executable file `{}`", malpi_python::cut(&target, 100))));
+                let mode = call
+                    .args
+                    .get(1)
+                    .and_then(|a| a.text())
+                    .or_else(|| call.keyword("mode").and_then(|a| a.text()))
+                    .unwrap_or_default();
+                let target = call
+                    .args
+                    .first()
+                    .and_then(|a| a.text())
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if mode.contains(['w', 'a'])
+                    && EXECUTABLE_SUFFIXES.iter().any(|s| target.ends_with(s))
+                {
+                    out.push(rule.at(
+                        file,
+                        call.span,
+                        call.trigger,
+                        "drop-executable",
+                        format!(
+                            "writes an executable file `{}`",
+                            malpi_python::cut(&target, 100)
+                        ),
+                    ));
                 }
             }
         }

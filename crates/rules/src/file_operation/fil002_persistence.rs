@@ -30,18 +30,55 @@ pub const LOCATIONS: &[(&str, &str)] = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, LOCATIONS) {
-            out.push(rule.at(file, s.span, s.trigger, "persistence", format!("persists through {why}: `{}`", malpi_python::cut(&s.value, 120))));
+            out.push(rule.at(
+                file,
+                s.span,
+                s.trigger,
+                "persistence",
+                format!(
+                    "persists through {why}: `{}`",
+                    malpi_python::cut(&s.value, 120)
+                ),
+            ));
         }
-        for call in file.calls.iter().filter(|c| matches!(c.name.as_str(), "winreg.SetValueEx" | "_winreg.SetValueEx" | "winreg.CreateKey")) {
-            let sev = if call.name.ends_with("SetValueEx") { Severity::Medium } else { Severity::Low };
-            out.push(rule.at(file, call.span, call.trigger, "registry", format!("writes the registry with {}", call.name)).severity(sev));
+        for call in file.calls.iter().filter(|c| {
+            matches!(
+                c.name.as_str(),
+                "winreg.SetValueEx" | "_winreg.SetValueEx" | "winreg.CreateKey"
+            )
+        }) {
+            let sev = if call.name.ends_with("SetValueEx") {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            out.push(
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "registry",
+                    format!("writes the registry with {}", call.name),
+                )
+                .severity(sev),
+            );
         }
         // Appending to a shell profile makes every new shell run the payload.
         for call in file.calls.iter().filter(|c| c.name == "builtins.open") {
             let target = call.args.first().and_then(|a| a.text()).unwrap_or_default();
             let mode = call.args.get(1).and_then(|a| a.text()).unwrap_or_default();
-            if mode.contains('a') && [".bashrc", ".zshrc", ".profile", ".bash_profile"].iter().any(|p| target.ends_with(p)) {
-                out.push(rule.at(file, call.span, call.trigger, "shell-profile", format!("appends to the shell profile `{target}`")));
+            if mode.contains('a')
+                && [".bashrc", ".zshrc", ".profile", ".bash_profile"]
+                    .iter()
+                    .any(|p| target.ends_with(p))
+            {
+                out.push(rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "shell-profile",
+                    format!("appends to the shell profile `{target}`"),
+                ));
             }
         }
     }

@@ -27,19 +27,35 @@ const COMMANDS: &[(&str, &str)] = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, COMMANDS) {
-            let exact_root = s.value.trim_end().ends_with("rm -rf /") || s.value.contains("rm -rf /*") || !s.value.contains("rm -rf /");
+            let exact_root = s.value.trim_end().ends_with("rm -rf /")
+                || s.value.contains("rm -rf /*")
+                || !s.value.contains("rm -rf /");
             if exact_root {
-                out.push(rule.at(file, s.span, s.trigger, "destroy", format!("{why}: `{}`", malpi_python::cut(&s.value, 120))));
+                out.push(rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "destroy",
+                    format!("{why}: `{}`", malpi_python::cut(&s.value, 120)),
+                ));
             }
         }
         for call in file.calls.iter().filter(|c| c.name == "shutil.rmtree") {
             let target = call.args.first();
             let home = target.is_some_and(|a| {
-                a.text().is_some_and(|t| matches!(t.as_str(), "/" | "~" | "C:\\" | "C:/" | "/home" | "/Users"))
-                    || (a.calls.iter().any(|c| c == "os.path.expanduser") && a.text().is_some_and(|t| t == "~"))
+                a.text().is_some_and(|t| {
+                    matches!(t.as_str(), "/" | "~" | "C:\\" | "C:/" | "/home" | "/Users")
+                }) || (a.calls.iter().any(|c| c == "os.path.expanduser")
+                    && a.text().is_some_and(|t| t == "~"))
             });
             if home {
-                out.push(rule.at(file, call.span, call.trigger, "destroy", "removes the home folder or the file system root".into()));
+                out.push(rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "destroy",
+                    "removes the home folder or the file system root".into(),
+                ));
             }
         }
     }

@@ -18,10 +18,25 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_fingerprint(&c.name)) {
             let sev = by_trigger(call.trigger, Severity::Low, Severity::Low, Severity::Info);
-            out.push(rule.at(file, call.span, call.trigger, "host-fingerprint", format!("reads host identity with {}", call.name)).severity(sev));
+            out.push(
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "host-fingerprint",
+                    format!("reads host identity with {}", call.name),
+                )
+                .severity(sev),
+            );
         }
         for (s, frag, _) in crate::text::matches(file, IP_SERVICES) {
-            out.push(rule.at(file, s.span, s.trigger, "public-ip", format!("looks up the public IP address ({frag})")));
+            out.push(rule.at(
+                file,
+                s.span,
+                s.trigger,
+                "public-ip",
+                format!("looks up the public IP address ({frag})"),
+            ));
         }
     }
 }

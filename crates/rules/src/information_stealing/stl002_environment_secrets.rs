@@ -30,16 +30,38 @@ const SECRET_VARS: &[(&str, &str)] = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in &file.calls {
-            let wholesale = matches!(call.name.as_str(), "os.environ.items" | "os.environ.copy" | "os.environ.keys" | "os.environ.values")
-                || (matches!(call.name.as_str(), "builtins.dict" | "builtins.str" | "json.dumps" | "builtins.repr" | "builtins.list")
-                    && call.args.first().is_some_and(|a| a.names.iter().any(|n| n == "os.environ") && a.calls.is_empty()));
+            let wholesale = matches!(
+                call.name.as_str(),
+                "os.environ.items" | "os.environ.copy" | "os.environ.keys" | "os.environ.values"
+            ) || (matches!(
+                call.name.as_str(),
+                "builtins.dict" | "builtins.str" | "json.dumps" | "builtins.repr" | "builtins.list"
+            ) && call
+                .args
+                .first()
+                .is_some_and(|a| a.names.iter().any(|n| n == "os.environ") && a.calls.is_empty()));
             if wholesale {
-                out.push(rule.at(file, call.span, call.trigger, "environment", format!("collects the whole environment with {}", call.name)));
+                out.push(rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "environment",
+                    format!("collects the whole environment with {}", call.name),
+                ));
             }
         }
         for (s, frag, _) in crate::text::matches(file, SECRET_VARS) {
             if s.value.len() < 64 {
-                out.push(rule.at(file, s.span, s.trigger, "secret-variable", format!("reads the secret variable {}", frag.to_ascii_uppercase())).severity(Severity::Low));
+                out.push(
+                    rule.at(
+                        file,
+                        s.span,
+                        s.trigger,
+                        "secret-variable",
+                        format!("reads the secret variable {}", frag.to_ascii_uppercase()),
+                    )
+                    .severity(Severity::Low),
+                );
             }
         }
     }

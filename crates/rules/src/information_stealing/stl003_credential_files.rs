@@ -37,7 +37,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, PATHS) {
             if s.value.len() < 300 {
-                out.push(rule.at(file, s.span, s.trigger, "credential-files", format!("refers to {why}: `{}`", malpi_python::cut(&s.value, 100))));
+                out.push(rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "credential-files",
+                    format!("refers to {why}: `{}`", malpi_python::cut(&s.value, 100)),
+                ));
             }
         }
     }

@@ -34,9 +34,22 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         let hits = crate::text::matches(file, STORES);
         // One mention of "Web Data" can be innocent; browser theft names several stores.
         let distinct: std::collections::HashSet<&str> = hits.iter().map(|(_, f, _)| *f).collect();
-        let sev = if distinct.len() >= 2 { Severity::High } else { Severity::Low };
+        let sev = if distinct.len() >= 2 {
+            Severity::High
+        } else {
+            Severity::Low
+        };
         for (s, _, why) in hits {
-            out.push(rule.at(file, s.span, s.trigger, "browser-credentials", format!("reads {why}")).severity(sev));
+            out.push(
+                rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "browser-credentials",
+                    format!("reads {why}"),
+                )
+                .severity(sev),
+            );
         }
     }
 }

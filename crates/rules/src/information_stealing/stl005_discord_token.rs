@@ -13,14 +13,32 @@ pub static RULE: Rule = Rule {
 };
 
 const MARKERS: &[(&str, &str)] = &[
-    ("local storage/leveldb", "scans a Local Storage leveldb, where Discord keeps tokens"),
-    ("[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]{27}", "matches the Discord token format"),
-    ("[\\w-]{24}.[\\w-]{6}.[\\w-]{27}", "matches the Discord token format"),
+    (
+        "local storage/leveldb",
+        "scans a Local Storage leveldb, where Discord keeps tokens",
+    ),
+    (
+        "[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]{27}",
+        "matches the Discord token format",
+    ),
+    (
+        "[\\w-]{24}.[\\w-]{6}.[\\w-]{27}",
+        "matches the Discord token format",
+    ),
     ("mfa\\.[\\w-]{84}", "matches the Discord MFA token format"),
     ("dqw4w9wgxcq:", "decrypts stored Discord tokens"),
-    ("discord.com/api/v9/users/@me", "checks stolen Discord tokens"),
-    ("discordapp.com/api/v6/users/@me", "checks stolen Discord tokens"),
-    ("discord.com/api/v6/users/@me", "checks stolen Discord tokens"),
+    (
+        "discord.com/api/v9/users/@me",
+        "checks stolen Discord tokens",
+    ),
+    (
+        "discordapp.com/api/v6/users/@me",
+        "checks stolen Discord tokens",
+    ),
+    (
+        "discord.com/api/v6/users/@me",
+        "checks stolen Discord tokens",
+    ),
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {

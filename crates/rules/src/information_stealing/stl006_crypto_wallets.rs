@@ -16,7 +16,10 @@ const WALLETS: &[(&str, &str)] = &[
     ("exodus.wallet", "the Exodus wallet"),
     ("electrum/wallets", "Electrum wallets"),
     ("atomic/local storage", "the Atomic wallet"),
-    ("nkbihfbeogaeaoehlefnkodbefgpgknn", "the MetaMask extension store"),
+    (
+        "nkbihfbeogaeaoehlefnkodbefgpgknn",
+        "the MetaMask extension store",
+    ),
     ("wallet.dat", "a Bitcoin Core wallet"),
     ("ledger live", "Ledger Live data"),
     ("coinomi/coinomi/wallets", "Coinomi wallets"),
@@ -27,13 +30,42 @@ const WALLETS: &[(&str, &str)] = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, WALLETS) {
-            out.push(rule.at(file, s.span, s.trigger, "crypto-wallet", format!("reads {why}")));
+            out.push(rule.at(
+                file,
+                s.span,
+                s.trigger,
+                "crypto-wallet",
+                format!("reads {why}"),
+            ));
         }
-        let clipboard = file.calls.iter().find(|c| matches!(c.name.as_str(), "pyperclip.paste" | "win32clipboard.GetClipboardData" | "clipboard.paste"));
-        let swaps = file.calls.iter().any(|c| matches!(c.name.as_str(), "pyperclip.copy" | "win32clipboard.SetClipboardText" | "clipboard.copy"));
-        let wallet_regex = file.strings.iter().any(|s| s.value.contains("[13][a-km-zA-HJ-NP-Z1-9]") || s.value.contains("0x[a-fA-F0-9]{40}") || s.value.contains("bc1"));
+        let clipboard = file.calls.iter().find(|c| {
+            matches!(
+                c.name.as_str(),
+                "pyperclip.paste" | "win32clipboard.GetClipboardData" | "clipboard.paste"
+            )
+        });
+        let swaps = file.calls.iter().any(|c| {
+            matches!(
+                c.name.as_str(),
+                "pyperclip.copy" | "win32clipboard.SetClipboardText" | "clipboard.copy"
+            )
+        });
+        let wallet_regex = file.strings.iter().any(|s| {
+            s.value.contains("[13][a-km-zA-HJ-NP-Z1-9]")
+                || s.value.contains("0x[a-fA-F0-9]{40}")
+                || s.value.contains("bc1")
+        });
         if let Some(c) = clipboard.filter(|_| swaps && wallet_regex) {
-            out.push(rule.at(file, c.span, c.trigger, "clipboard-hijack", "reads the clipboard, matches wallet addresses and writes it back".into()).severity(Severity::Critical));
+            out.push(
+                rule.at(
+                    file,
+                    c.span,
+                    c.trigger,
+                    "clipboard-hijack",
+                    "reads the clipboard, matches wallet addresses and writes it back".into(),
+                )
+                .severity(Severity::Critical),
+            );
         }
     }
 }

@@ -48,12 +48,25 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, ENDPOINTS) {
-            let sev = if why.contains("webhook") || why.contains("bot") || why.contains("callback") || why.contains("catcher") {
+            let sev = if why.contains("webhook")
+                || why.contains("bot")
+                || why.contains("callback")
+                || why.contains("catcher")
+            {
                 Severity::High
             } else {
                 Severity::Medium
             };
-            out.push(rule.at(file, s.span, s.trigger, "exfiltration-endpoint", format!("sends to {why}: `{}`", malpi_python::cut(&s.value, 120))).severity(sev));
+            out.push(
+                rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "exfiltration-endpoint",
+                    format!("sends to {why}: `{}`", malpi_python::cut(&s.value, 120)),
+                )
+                .severity(sev),
+            );
         }
     }
 }

@@ -16,9 +16,32 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_network(&c.name)) {
-            let sev = by_trigger(call.trigger, Severity::Medium, Severity::Low, Severity::Info);
-            let target = call.args.first().and_then(|a| a.text()).map(|t| format!(" to `{}`", malpi_python::cut(&t, 100))).unwrap_or_default();
-            out.push(rule.at(file, call.span, call.trigger, "send-data", format!("network call {}{target} at {} time", call.name, call.trigger.as_str())).severity(sev));
+            let sev = by_trigger(
+                call.trigger,
+                Severity::Medium,
+                Severity::Low,
+                Severity::Info,
+            );
+            let target = call
+                .args
+                .first()
+                .and_then(|a| a.text())
+                .map(|t| format!(" to `{}`", malpi_python::cut(&t, 100)))
+                .unwrap_or_default();
+            out.push(
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "send-data",
+                    format!(
+                        "network call {}{target} at {} time",
+                        call.name,
+                        call.trigger.as_str()
+                    ),
+                )
+                .severity(sev),
+            );
         }
     }
 }

@@ -15,13 +15,24 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in &file.calls {
             let what = match call.name.as_str() {
-                "PIL.ImageGrab.grab" | "pyautogui.screenshot" | "mss.mss" | "mss.mss.shot" => "takes a screenshot",
-                "pynput.keyboard.Listener" | "keyboard.on_press" | "keyboard.hook" | "pyHook.HookManager" => "logs keystrokes",
+                "PIL.ImageGrab.grab" | "pyautogui.screenshot" | "mss.mss" | "mss.mss.shot" => {
+                    "takes a screenshot"
+                }
+                "pynput.keyboard.Listener"
+                | "keyboard.on_press"
+                | "keyboard.hook"
+                | "pyHook.HookManager" => "logs keystrokes",
                 "cv2.VideoCapture" => "opens the webcam",
                 "pyperclip.paste" | "win32clipboard.GetClipboardData" => "reads the clipboard",
                 _ => continue,
             };
-            out.push(rule.at(file, call.span, call.trigger, "spyware", format!("{what} ({})", call.name)));
+            out.push(rule.at(
+                file,
+                call.span,
+                call.trigger,
+                "spyware",
+                format!("{what} ({})", call.name),
+            ));
         }
     }
 }

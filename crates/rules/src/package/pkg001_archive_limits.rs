@@ -13,7 +13,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for issue in pkg.archive_issues.iter().filter(|i| i.kind == ArchiveIssueKind::Limit) {
+    for issue in pkg
+        .archive_issues
+        .iter()
+        .filter(|i| i.kind == ArchiveIssueKind::Limit)
+    {
         out.push(rule.about("", "archive-limit", issue.detail.clone()));
     }
 }

@@ -19,6 +19,9 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             ArchiveIssueKind::Link => Severity::Low,
             _ => continue,
         };
-        out.push(rule.about("", "unsafe-member", issue.detail.clone()).severity(sev));
+        out.push(
+            rule.about("", "unsafe-member", issue.detail.clone())
+                .severity(sev),
+        );
     }
 }

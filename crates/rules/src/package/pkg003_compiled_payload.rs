@@ -17,7 +17,9 @@ pub fn binary_kind(head: &[u8]) -> Option<&'static str> {
         Some("a Windows executable")
     } else if head.starts_with(b"\x7fELF") {
         Some("an ELF binary")
-    } else if head.starts_with(&[0xcf, 0xfa, 0xed, 0xfe]) || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe]) {
+    } else if head.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+        || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe])
+    {
         Some("a Mach-O binary")
     } else {
         None
@@ -29,14 +31,30 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         let lower = m.path.to_ascii_lowercase();
         if let Some(kind) = binary_kind(&m.head) {
             // Extension modules in wheels are normal; a .exe is not.
-            let sev = if lower.ends_with(".exe") || lower.ends_with(".scr") || !(lower.ends_with(".so") || lower.ends_with(".pyd") || lower.ends_with(".dll") || lower.contains(".so.")) {
+            let sev = if lower.ends_with(".exe")
+                || lower.ends_with(".scr")
+                || !(lower.ends_with(".so")
+                    || lower.ends_with(".pyd")
+                    || lower.ends_with(".dll")
+                    || lower.contains(".so."))
+            {
                 Severity::Medium
             } else {
                 Severity::Info
             };
-            out.push(rule.about(&m.path, "binary", format!("ships {kind} ({} bytes)", m.size)).severity(sev));
+            out.push(
+                rule.about(
+                    &m.path,
+                    "binary",
+                    format!("ships {kind} ({} bytes)", m.size),
+                )
+                .severity(sev),
+            );
         } else if lower.ends_with(".pyc") {
-            out.push(rule.about(&m.path, "bytecode", "ships Python bytecode".into()).severity(Severity::Info));
+            out.push(
+                rule.about(&m.path, "bytecode", "ships Python bytecode".into())
+                    .severity(Severity::Info),
+            );
         }
     }
 }

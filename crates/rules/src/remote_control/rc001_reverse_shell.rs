@@ -24,19 +24,51 @@ const ONE_LINERS: &[(&str, &str)] = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for (s, _, why) in crate::text::matches(file, ONE_LINERS) {
-            out.push(rule.at(file, s.span, s.trigger, "reverse-shell", format!("{why}: `{}`", malpi_python::cut(&s.value, 120))));
+            out.push(rule.at(
+                file,
+                s.span,
+                s.trigger,
+                "reverse-shell",
+                format!("{why}: `{}`", malpi_python::cut(&s.value, 120)),
+            ));
         }
-        let connects = file.calls.iter().any(|c| matches!(c.name.as_str(), "socket.socket.connect" | "socket.create_connection" | "socket.socket"));
+        let connects = file.calls.iter().any(|c| {
+            matches!(
+                c.name.as_str(),
+                "socket.socket.connect" | "socket.create_connection" | "socket.socket"
+            )
+        });
         if !connects {
             continue;
         }
         let dup2 = file.calls.iter().filter(|c| c.name == "os.dup2").count();
-        let shell = file.calls.iter().find(|c| c.name == "pty.spawn" || (c.name.starts_with("subprocess.") && c.texts().any(|t| t.contains("/bin/sh") || t.contains("/bin/bash") || t.contains("cmd.exe"))));
+        let shell = file.calls.iter().find(|c| {
+            c.name == "pty.spawn"
+                || (c.name.starts_with("subprocess.")
+                    && c.texts().any(|t| {
+                        t.contains("/bin/sh") || t.contains("/bin/bash") || t.contains("cmd.exe")
+                    }))
+        });
         if dup2 >= 2 || (dup2 >= 1 && shell.is_some()) {
             let c = file.calls_named("os.dup2").next().unwrap();
-            out.push(rule.at(file, c.span, c.trigger, "reverse-shell", "duplicates a socket onto the standard streams and starts a shell".into()));
+            out.push(rule.at(
+                file,
+                c.span,
+                c.trigger,
+                "reverse-shell",
+                "duplicates a socket onto the standard streams and starts a shell".into(),
+            ));
         } else if let Some(c) = shell.filter(|c| c.name == "pty.spawn") {
-            out.push(rule.at(file, c.span, c.trigger, "reverse-shell", "spawns a shell on a pseudo-terminal next to a socket".into()).severity(Severity::High));
+            out.push(
+                rule.at(
+                    file,
+                    c.span,
+                    c.trigger,
+                    "reverse-shell",
+                    "spawns a shell on a pseudo-terminal next to a socket".into(),
+                )
+                .severity(Severity::High),
+            );
         }
     }
 }

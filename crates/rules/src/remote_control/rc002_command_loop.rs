@@ -16,9 +16,22 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
-            let remote = call.all_args().flat_map(|a| a.calls.iter().chain(a.names.iter())).find(|c| is_remote_data(c) && c.contains("recv") || c.starts_with("requests.get.") || c.starts_with("urllib.request.urlopen."));
+            let remote = call
+                .all_args()
+                .flat_map(|a| a.calls.iter().chain(a.names.iter()))
+                .find(|c| {
+                    is_remote_data(c) && c.contains("recv")
+                        || c.starts_with("requests.get.")
+                        || c.starts_with("urllib.request.urlopen.")
+                });
             if let Some(source) = remote {
-                out.push(rule.at(file, call.span, call.trigger, "command-and-control", format!("{} runs a command received through {source}", call.name)));
+                out.push(rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "command-and-control",
+                    format!("{} runs a command received through {source}", call.name),
+                ));
             }
         }
     }

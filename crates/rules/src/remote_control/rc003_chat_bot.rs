@@ -16,11 +16,29 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         let bot = file.calls.iter().find(|c| {
-            matches!(c.name.as_str(), "discord.Client" | "discord.ext.commands.Bot" | "telebot.TeleBot" | "telegram.ext.Updater" | "telegram.ext.Application.builder" | "aiogram.Bot")
+            matches!(
+                c.name.as_str(),
+                "discord.Client"
+                    | "discord.ext.commands.Bot"
+                    | "telebot.TeleBot"
+                    | "telegram.ext.Updater"
+                    | "telegram.ext.Application.builder"
+                    | "aiogram.Bot"
+            )
         });
         let Some(bot) = bot else { continue };
-        if file.calls.iter().any(|c| is_command(&c.name) && c.trigger != malpi_python::Trigger::Install) {
-            out.push(rule.at(file, bot.span, bot.trigger, "chat-bot", format!("{} bot in a file that runs shell commands", bot.name)));
+        if file
+            .calls
+            .iter()
+            .any(|c| is_command(&c.name) && c.trigger != malpi_python::Trigger::Install)
+        {
+            out.push(rule.at(
+                file,
+                bot.span,
+                bot.trigger,
+                "chat-bot",
+                format!("{} bot in a file that runs shell commands", bot.name),
+            ));
         }
     }
 }

@@ -1,0 +1,92 @@
+//! SARIF 2.1.0, the format code-scanning tools read: one run, malpi's rules as the driver's
+//! rules, one result per finding located in the package member.
+
+use std::io::{self, Write};
+
+use malpi_rules::{RULES, Severity};
+use malpi_scan::Report;
+use serde_json::{Value, json};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.name,
+                "shortDescription": { "text": r.name },
+                "fullDescription": { "text": r.description },
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": { "category": r.category.as_str(), "tags": ["security", r.category.as_str()] },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for report in reports {
+        for f in &report.findings {
+            let Some(index) = RULES.iter().position(|r| r.id == f.rule) else {
+                continue;
+            };
+            let uri = if f.path.is_empty() {
+                report.package.file.clone()
+            } else {
+                f.path.clone()
+            };
+            let mut physical = json!({ "artifactLocation": { "uri": uri } });
+            if f.line > 0 {
+                physical["region"] = json!({
+                    "startLine": f.line,
+                    "startColumn": f.column.max(1),
+                    "snippet": { "text": f.snippet },
+                });
+            }
+            results.push(json!({
+                "ruleId": f.rule,
+                "ruleIndex": index,
+                "level": level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{ "physicalLocation": physical }],
+                "properties": {
+                    "package": report.package.name,
+                    "version": report.package.version,
+                    "packageFile": report.package.file,
+                    "sha256": report.package.sha256,
+                    "verdict": report.verdict.as_str(),
+                    "behaviour": f.behaviour,
+                    "severity": f.severity.as_str(),
+                    "confidence": f.confidence,
+                    "trigger": f.trigger.map(|t| t.as_str()),
+                },
+            }));
+        }
+    }
+    let invocations: Vec<Value> = reports
+        .iter()
+        .filter(|r| !r.errors.is_empty())
+        .flat_map(|r| r.errors.iter().map(move |e| json!({ "level": "warning", "message": { "text": format!("{}: {e}", r.package.file) } })))
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "malpi",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/malpi/malpi",
+                "rules": rules,
+            }},
+            "invocations": [{ "executionSuccessful": true, "toolExecutionNotifications": invocations }],
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}

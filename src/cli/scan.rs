@@ -1,0 +1,181 @@
+//! `malpi scan`: scan inputs in parallel and write reports in input order as they complete.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::mpsc;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use malpi_report::{Summary, TextOptions};
+use malpi_rules::VerdictKind;
+use malpi_scan::{Report, ScanOptions};
+
+use super::output::Output;
+use super::{EXIT_FOUND, Format, LimitArgs};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Malicious,
+    Suspicious,
+    Never,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Package files, .py files, unpacked package folders, or folders holding them.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write to this file instead of standard output (written whole, or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a package has this verdict or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Malicious)]
+    fail_on: FailOn,
+    /// Text format: show info-level findings (capabilities) too.
+    #[arg(long)]
+    all: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Scan `inputs` on `pool`, handing each report to `sink` in input order.
+pub fn scan_ordered(
+    inputs: &[PathBuf],
+    opts: &ScanOptions,
+    pool: &rayon::ThreadPool,
+    progress: Option<&indicatif::ProgressBar>,
+    mut sink: impl FnMut(Report) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let (tx, rx) = mpsc::channel::<(usize, Report)>();
+    let mut result = Ok(());
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            pool.install(|| {
+                use rayon::prelude::*;
+                inputs
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, path)| {
+                        let report = malpi_scan::scan_path(path, opts);
+                        let _ = tx.send((i, report));
+                    });
+            });
+        });
+        let mut pending: BTreeMap<usize, Report> = BTreeMap::new();
+        let mut next = 0;
+        for (i, report) in rx {
+            if let Some(pb) = progress {
+                pb.inc(1);
+            }
+            pending.insert(i, report);
+            while let Some(r) = pending.remove(&next) {
+                next += 1;
+                if result.is_ok() {
+                    result = sink(r);
+                }
+            }
+        }
+    });
+    result
+}
+
+pub fn progress_bar(len: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
+    if !enabled || len < 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new(len as u64);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} packages  {per_sec}  eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(pb)
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let paths = super::paths_or_cwd(args.paths);
+    let inputs = malpi_scan::discover(&paths)?;
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "no package files found under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let opts = ScanOptions {
+        limits: args.limits.limits(),
+    };
+    let pool = super::pool(args.limits.jobs)?;
+    let mut out =
+        Output::open(args.output.as_deref()).with_context(|| "cannot open the output file")?;
+    let text_opts = TextOptions {
+        color: out.is_terminal(),
+        all: args.all,
+    };
+    let pb = progress_bar(inputs.len(), !args.no_progress);
+    let mut summary = Summary::default();
+    let mut kept: Vec<Report> = Vec::new();
+    let mut worst = VerdictKind::Clean;
+    let mut io_error = false;
+    scan_ordered(&inputs, &opts, &pool, pb.as_ref(), |r| {
+        summary.add(&r);
+        if r.verdict == VerdictKind::Error {
+            io_error = true;
+        } else {
+            worst = worst.max(r.verdict);
+        }
+        match args.format {
+            Format::Jsonl => malpi_report::write_jsonl_line(&mut out, &r),
+            Format::Text => {
+                malpi_report::write_text(&mut out, &r, text_opts)?;
+                if inputs.len() > 1 {
+                    writeln!(out)
+                } else {
+                    Ok(())
+                }
+            }
+            Format::Json | Format::Sarif => {
+                kept.push(r);
+                Ok(())
+            }
+        }
+    })
+    .context("cannot write the report")?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    match args.format {
+        Format::Json => malpi_report::write_json(&mut out, &kept)?,
+        Format::Sarif => malpi_report::write_sarif(&mut out, &kept)?,
+        Format::Text if inputs.len() > 1 => writeln!(
+            out,
+            "{} packages: {} malicious, {} suspicious, {} clean, {} errors",
+            summary.packages, summary.malicious, summary.suspicious, summary.clean, summary.error
+        )?,
+        _ => {}
+    }
+    out.finish().context("cannot write the report")?;
+    let failed = match args.fail_on {
+        FailOn::Malicious => worst >= VerdictKind::Malicious,
+        FailOn::Suspicious => worst >= VerdictKind::Suspicious,
+        FailOn::Never => false,
+    };
+    Ok(if failed {
+        ExitCode::from(EXIT_FOUND)
+    } else if io_error {
+        ExitCode::from(super::EXIT_USAGE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
