@@ -73,6 +73,7 @@ impl Analyzer {
                 Trigger::Runtime
             }
             FileRole::Module => Trigger::Import,
+            FileRole::Auxiliary => Trigger::Runtime,
         }
     }
 
@@ -345,12 +346,9 @@ impl Analyzer {
         }
         let span = self.span_of(node);
         let trigger = self.here();
-        self.facts.strings.push(StrLit {
-            value,
-            span,
-            trigger,
-            folded,
-        });
+        self.facts
+            .strings
+            .push(StrLit::new(value, span, trigger, folded));
         self.owners.strings.push(self.owner());
     }
 

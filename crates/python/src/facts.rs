@@ -34,6 +34,9 @@ pub enum FileRole {
     Pth,
     /// Any other Python module.
     Module,
+    /// Tests, docs, examples, benchmarks: code that runs only when someone runs it by hand
+    /// or through a test runner, never on install or import.
+    Auxiliary,
 }
 
 /// A position in the file: 1-based line and column (in characters), and the byte range.
@@ -125,10 +128,41 @@ impl Call {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrLit {
     pub value: String,
+    /// `value` in ASCII lower case with `\\` as `/`, so that rules match Windows and POSIX
+    /// paths and any casing with one search.
+    pub lower: String,
     pub span: Span,
     pub trigger: Trigger,
     /// Built from pieces (concatenation, `chr` lists, reversal...) rather than written whole.
     pub folded: bool,
+}
+
+impl StrLit {
+    pub fn new(value: String, span: Span, trigger: Trigger, folded: bool) -> Self {
+        let lower = value
+            .bytes()
+            .map(|b| {
+                if b == b'\\' {
+                    '/'
+                } else {
+                    b.to_ascii_lowercase() as char
+                }
+            })
+            .collect::<String>();
+        // Non-ASCII bytes would be split by the byte map above; keep them intact instead.
+        let lower = if value.is_ascii() {
+            lower
+        } else {
+            value.to_ascii_lowercase().replace('\\', "/")
+        };
+        StrLit {
+            value,
+            lower,
+            span,
+            trigger,
+            folded,
+        }
+    }
 }
 
 /// An imported module (`import a.b` gives `a.b`; `from a import b` gives `a.b`).

@@ -83,6 +83,7 @@ fn read(facts: &FileFacts) -> (Vec<Call>, Vec<StrLit>, Vec<Import>) {
             FileRole::SetupPy | FileRole::Pth => Trigger::Install,
             FileRole::Module if def_indent.is_some() => Trigger::Runtime,
             FileRole::Module => Trigger::Import,
+            FileRole::Auxiliary => Trigger::Runtime,
         };
         let at_line_start = line_start;
         line_start = t.tok == Tok::Newline;
@@ -90,12 +91,7 @@ fn read(facts: &FileFacts) -> (Vec<Call>, Vec<StrLit>, Vec<Import>) {
             Tok::Str(s) => {
                 if s.chars().count() >= 4 {
                     let span = facts.span(t.start, t.end);
-                    strings.push(StrLit {
-                        value: s.clone(),
-                        span,
-                        trigger,
-                        folded: false,
-                    });
+                    strings.push(StrLit::new(s.clone(), span, trigger, false));
                 }
             }
             Tok::Name(n) if at_line_start && (n == "def" || n == "class") && n == "def" => {

@@ -167,6 +167,33 @@ fn combinations(e: &Evidence) -> Vec<String> {
     out
 }
 
+/// Combinations count only within one file, or across files that all run at install time:
+/// a URL in a test and a `getpass` call in an unrelated module show no intent together.
+fn grouped_combinations(findings: &[Finding]) -> Vec<String> {
+    let mut groups: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+    for f in findings {
+        groups.entry(f.path.as_str()).or_default().push(f.clone());
+    }
+    let install: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.trigger == Some(Trigger::Install))
+        .cloned()
+        .collect();
+    let mut reasons: Vec<String> = Vec::new();
+    for group in groups
+        .values()
+        .map(|g| g.as_slice())
+        .chain(std::iter::once(install.as_slice()))
+    {
+        for r in combinations(&Evidence { findings: group }) {
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
+        }
+    }
+    reasons
+}
+
 pub fn decide(findings: &[Finding]) -> Verdict {
     // Each rule counts once, at its strongest; the score combines rules as independent
     // evidence (noisy-or).
@@ -177,7 +204,7 @@ pub fn decide(findings: &[Finding]) -> Verdict {
         *e = e.max(w);
     }
     let score = 1.0 - strongest.values().fold(1.0, |acc, w| acc * (1.0 - w));
-    let reasons = combinations(&Evidence { findings });
+    let reasons = grouped_combinations(findings);
     let verdict = if !reasons.is_empty() || score >= MALICIOUS_SCORE {
         VerdictKind::Malicious
     } else if score >= SUSPICIOUS_SCORE {

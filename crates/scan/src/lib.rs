@@ -141,9 +141,35 @@ fn role_of(path: &str, single_file: bool) -> FileRole {
         FileRole::Pth
     } else if name == "setup.py" && (single_file || depth <= 2) {
         FileRole::SetupPy
+    } else if is_auxiliary(path) {
+        FileRole::Auxiliary
     } else {
         FileRole::Module
     }
+}
+
+/// Test suites, docs and examples: shipped in sdists, never run by installing or importing.
+fn is_auxiliary(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py" {
+        return true;
+    }
+    // Skip the first component of an sdist (`pkg-1.0/`): only folders inside count.
+    path.split('/').rev().skip(1).any(|dir| {
+        matches!(
+            dir,
+            "tests"
+                | "test"
+                | "testing"
+                | "docs"
+                | "doc"
+                | "docs_src"
+                | "examples"
+                | "example"
+                | "benchmarks"
+                | "bench"
+        )
+    })
 }
 
 fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Report {
