@@ -59,11 +59,18 @@ pub fn scan_ordered(
         s.spawn(|| {
             pool.install(|| {
                 use rayon::prelude::*;
-                inputs
-                    .par_iter()
+                // Largest first: a big package left for last would run on one core alone.
+                let mut order: Vec<(u64, usize)> = inputs
+                    .iter()
                     .enumerate()
-                    .for_each_with(tx, |tx, (i, path)| {
-                        let report = malpi_scan::scan_path(path, opts);
+                    .map(|(i, p)| (std::fs::metadata(p).map_or(0, |m| m.len()), i))
+                    .collect();
+                order.sort_unstable_by(|a, b| b.cmp(a));
+                order
+                    .par_iter()
+                    .with_max_len(1)
+                    .for_each_with(tx, |tx, &(_, i)| {
+                        let report = malpi_scan::scan_path(&inputs[i], opts);
                         let _ = tx.send((i, report));
                     });
             });

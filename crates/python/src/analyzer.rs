@@ -2,7 +2,7 @@
 //! summarised arguments, strings (literal and folded), imports, attribute reads, classes,
 //! and where each runs.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -34,6 +34,8 @@ pub struct Analyzer {
     depth: u32,
     /// Inside an expression already folded whole: its parts need not be folded again.
     folded_depth: u32,
+    /// Keep docstrings as string facts: only when the file could read them back.
+    keep_docstrings: bool,
 }
 
 #[derive(Default)]
@@ -46,13 +48,19 @@ struct Owners {
 
 impl Analyzer {
     pub fn new(facts: FileFacts) -> Self {
+        // A docstring is dead text unless read back (`__doc__`, `inspect.getdoc`); benign
+        // code holds megabytes of them, so they are facts only where they could be payload.
+        let keep_docstrings = matches!(facts.role, FileRole::SetupPy | FileRole::Pth)
+            || facts.source.contains("__doc__")
+            || facts.source.contains("getdoc");
         Analyzer {
+            keep_docstrings,
             facts,
             scope: Scope::default(),
             functions: Vec::new(),
             function_names: Vec::new(),
             owners: Owners::default(),
-            callees: HashMap::new(),
+            callees: HashMap::default(),
             main_guard: 0,
             depth: 0,
             folded_depth: 0,
@@ -99,11 +107,11 @@ impl Analyzer {
         if self.facts.role != FileRole::Module {
             return;
         }
-        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::default();
         for (id, name) in self.function_names.iter().enumerate() {
             by_name.entry(name.as_str()).or_default().push(id as u32);
         }
-        let mut reached: HashSet<u32> = HashSet::new();
+        let mut reached: HashSet<u32> = HashSet::default();
         let mut todo: Vec<Option<u32>> = vec![None];
         while let Some(owner) = todo.pop() {
             let Some(names) = self.callees.get(&owner) else {
@@ -341,7 +349,10 @@ impl Analyzer {
     }
 
     fn push_string(&mut self, value: String, node: &impl Ranged, folded: bool) {
-        if value.chars().count() < MIN_STRING || self.full() {
+        if value.len() < MIN_STRING
+            || (value.len() < 4 * MIN_STRING && value.chars().count() < MIN_STRING)
+            || self.full()
+        {
             return;
         }
         let span = self.span_of(node);
@@ -428,6 +439,7 @@ impl<'a> Visitor<'a> for Analyzer {
         self.depth += 1;
         match stmt {
             Stmt::Import(_) | Stmt::ImportFrom(_) => self.visit_import(stmt),
+            Stmt::Expr(e) if !self.keep_docstrings && e.value.is_string_literal_expr() => {}
             Stmt::FunctionDef(f) => {
                 for d in f.decorator_list.iter() {
                     self.visit_expr(&d.expression);

@@ -128,9 +128,6 @@ impl Call {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrLit {
     pub value: String,
-    /// `value` in ASCII lower case with `\\` as `/`, so that rules match Windows and POSIX
-    /// paths and any casing with one search.
-    pub lower: String,
     pub span: Span,
     pub trigger: Trigger,
     /// Built from pieces (concatenation, `chr` lists, reversal...) rather than written whole.
@@ -139,25 +136,8 @@ pub struct StrLit {
 
 impl StrLit {
     pub fn new(value: String, span: Span, trigger: Trigger, folded: bool) -> Self {
-        let lower = value
-            .bytes()
-            .map(|b| {
-                if b == b'\\' {
-                    '/'
-                } else {
-                    b.to_ascii_lowercase() as char
-                }
-            })
-            .collect::<String>();
-        // Non-ASCII bytes would be split by the byte map above; keep them intact instead.
-        let lower = if value.is_ascii() {
-            lower
-        } else {
-            value.to_ascii_lowercase().replace('\\', "/")
-        };
         StrLit {
             value,
-            lower,
             span,
             trigger,
             folded,
@@ -247,7 +227,13 @@ impl FileFacts {
         let column = self
             .source
             .get(line_start..start_us)
-            .map_or(start_us - line_start, |s| s.chars().count())
+            .map_or(start_us - line_start, |s| {
+                if s.is_ascii() {
+                    s.len()
+                } else {
+                    s.chars().count()
+                }
+            })
             + 1;
         Span {
             line: idx as u32 + 1,

@@ -5,7 +5,7 @@
 use ruff_python_ast::{self as ast, Expr};
 
 use crate::analyzer::Analyzer;
-use crate::scope::normalise;
+use crate::scope::normalise_owned;
 
 /// Marker for the namespace dictionaries, so that a subscript on them looks the key up.
 const NAMESPACE: &str = "<namespace>";
@@ -16,7 +16,7 @@ impl Analyzer {
     pub fn qualify(&self, expr: &Expr) -> Option<String> {
         self.qualify_at(expr, 0)
             .filter(|q| q != NAMESPACE)
-            .map(|q| normalise(&q))
+            .map(normalise_owned)
     }
 
     fn qualify_at(&self, expr: &Expr, depth: u32) -> Option<String> {
@@ -52,7 +52,7 @@ impl Analyzer {
 
     fn qualify_call(&self, c: &ast::ExprCall, d: u32) -> Option<String> {
         let func = self.qualify_at(&c.func, d)?;
-        let func = normalise(&func);
+        let func = normalise_owned(func);
         let args = &c.arguments.args;
         let text_arg = |i: usize| {
             args.get(i)

@@ -3,7 +3,7 @@
 //! and cheap. Shadowing inside functions is ignored on purpose: malicious code rarely
 //! shadows, and a missed alias costs more than a rare wrong one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::facts::Const;
 
@@ -20,49 +20,52 @@ pub struct Binding {
 
 #[derive(Default)]
 pub struct Scope {
-    names: HashMap<String, Binding>,
+    names: FxHashMap<String, Binding>,
 }
 
 /// Builtins that matter for detection; a bare use resolves to `builtins.<name>`.
-const BUILTINS: &[&str] = &[
-    "exec",
-    "eval",
-    "compile",
-    "open",
-    "__import__",
-    "getattr",
-    "setattr",
-    "globals",
-    "locals",
-    "vars",
-    "chr",
-    "ord",
-    "bytes",
-    "bytearray",
-    "str",
-    "input",
-    "print",
-    "map",
-    "list",
-    "breakpoint",
-    "memoryview",
-    "type",
-    "object",
-    "reversed",
-    "hex",
-    "oct",
-    "copyright",
-    "format",
-    "repr",
-    "int",
-    "dict",
-    "zip",
-    "filter",
-    "sorted",
-    "sum",
-    "len",
-    "range",
-];
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "exec"
+            | "eval"
+            | "compile"
+            | "open"
+            | "__import__"
+            | "getattr"
+            | "setattr"
+            | "globals"
+            | "locals"
+            | "vars"
+            | "chr"
+            | "ord"
+            | "bytes"
+            | "bytearray"
+            | "str"
+            | "input"
+            | "print"
+            | "map"
+            | "list"
+            | "breakpoint"
+            | "memoryview"
+            | "type"
+            | "object"
+            | "reversed"
+            | "hex"
+            | "oct"
+            | "copyright"
+            | "format"
+            | "repr"
+            | "int"
+            | "dict"
+            | "zip"
+            | "filter"
+            | "sorted"
+            | "sum"
+            | "len"
+            | "range"
+    )
+}
 
 impl Scope {
     pub fn bind(&mut self, name: &str, binding: Binding) {
@@ -91,7 +94,7 @@ impl Scope {
         match self.names.get(name) {
             Some(b) => b.qualified.clone(),
             None if name == "__builtins__" || name == "builtins" => Some("builtins".into()),
-            None if BUILTINS.contains(&name) => Some(format!("builtins.{name}")),
+            None if is_builtin(name) => Some(format!("builtins.{name}")),
             None => None,
         }
     }
@@ -100,6 +103,14 @@ impl Scope {
 /// Normalise a dotted name: `__builtins__` and `__builtin__` (Python 2) are `builtins`, and
 /// the dictionary views of a module are the module (`builtins.__dict__.exec` is `builtins.exec`).
 pub fn normalise(name: &str) -> String {
+    normalise_owned(name.to_owned())
+}
+
+/// [`normalise`] without a copy in the common case (no dunder part to rewrite).
+pub fn normalise_owned(name: String) -> String {
+    if !name.contains("__") {
+        return name;
+    }
     let mut out = String::with_capacity(name.len());
     for (i, part) in name.split('.').enumerate() {
         let part = match part {

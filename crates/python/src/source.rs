@@ -45,34 +45,50 @@ fn coding_cookie(bytes: &[u8]) -> Option<String> {
 /// Deepest nesting of brackets, ignoring those in strings and comments (roughly: enough to
 /// refuse files built to exhaust a recursive parser; CPython refuses more than 200).
 pub fn bracket_depth(text: &str) -> usize {
+    // Bytes that change the state outside strings; everything else is skipped in a tight loop.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 9 {
+            t[b"()[]{}\"'#"[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
     let (mut depth, mut max) = (0usize, 0usize);
-    let mut quote: Option<u8> = None;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q || (b == b'\n' && q != b'"' && q != b'\'') {
-                    quote = None;
-                }
+        if !SPECIAL[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
+        match bytes[i] {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
             }
-            None => match b {
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    max = max.max(depth);
-                }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                b'"' | b'\'' => quote = Some(b),
-                b'#' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'#' => i += memchr::memchr(b'\n', &bytes[i..]).unwrap_or(bytes.len() - i),
+            q => {
+                // A string (a triple quote reads as three strings, which balances out): skip
+                // to the closing quote, stepping over escapes.
+                i += 1;
+                loop {
+                    match bytes
+                        .get(i..)
+                        .and_then(|rest| memchr::memchr2(q, b'\\', rest))
+                    {
+                        Some(off) if bytes[i + off] == q => {
+                            i += off;
+                            break;
+                        }
+                        Some(off) => i += off + 2,
+                        // Unterminated: the rest of the file is the string.
+                        None => return max,
                     }
                 }
-                _ => {}
-            },
+            }
         }
         i += 1;
     }

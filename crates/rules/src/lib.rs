@@ -6,7 +6,7 @@
 
 mod model;
 mod names;
-mod text;
+pub mod text;
 
 pub mod iocs;
 pub mod verdict;

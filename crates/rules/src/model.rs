@@ -115,6 +115,8 @@ pub struct PackageFacts {
     pub files: Vec<FileFacts>,
     pub members: Vec<Member>,
     pub archive_issues: Vec<ArchiveIssue>,
+    /// The fragment-list hits of every string, computed by the first rule that asks.
+    pub text: crate::text::TextIndex,
 }
 
 /// A rule: its metadata next to its check.

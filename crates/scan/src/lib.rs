@@ -206,21 +206,32 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
         archive_issues: issues,
         ..PackageFacts::default()
     };
-    for m in &archive.members {
+    let is_python = |m: &malpi_archive::Member| {
         let lower = m.path.to_ascii_lowercase();
-        let is_python =
-            lower.ends_with(".py") || lower.ends_with(".pyw") || lower.ends_with(".pth");
-        if is_python {
-            if !m.complete {
-                errors.push(format!(
-                    "{}: read only in part ({} bytes seen)",
-                    m.path, m.size
-                ));
-            }
-            facts.files.push(malpi_python::analyze(
-                &m.path,
-                &m.data,
-                role_of(&m.path, false),
+        lower.ends_with(".py") || lower.ends_with(".pyw") || lower.ends_with(".pth")
+    };
+    let analyse_member = |m: &malpi_archive::Member| {
+        malpi_python::analyze(&m.path, &m.data, role_of(&m.path, false))
+    };
+    let python: Vec<&malpi_archive::Member> =
+        archive.members.iter().filter(|m| is_python(m)).collect();
+    // Files of one package in parallel, but only on a pool's threads: they have the large
+    // stacks the parser needs for hostile nesting (a caller's own thread may not).
+    facts.files = if rayon::current_thread_index().is_some() {
+        use rayon::prelude::*;
+        python
+            .par_iter()
+            .with_max_len(1)
+            .map(|m| analyse_member(m))
+            .collect()
+    } else {
+        python.iter().map(|m| analyse_member(m)).collect()
+    };
+    for m in &archive.members {
+        if is_python(m) && !m.complete {
+            errors.push(format!(
+                "{}: read only in part ({} bytes seen)",
+                m.path, m.size
             ));
         }
         facts.members.push(Member {

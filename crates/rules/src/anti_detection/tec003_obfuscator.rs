@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const SIGNATURES: &[(&str, &str)] = &[
+pub static SIGNATURES: crate::text::Fragments = &[
     ("__pyarmor__", "PyArmor"),
     ("pyarmor_runtime", "PyArmor"),
     ("__pyarmor_enter", "PyArmor"),
@@ -24,8 +24,8 @@ const SIGNATURES: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, SIGNATURES) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, SIGNATURES) {
             if s.value.len() < 200 {
                 out.push(rule.at(
                     file,

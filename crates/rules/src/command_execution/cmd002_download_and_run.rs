@@ -41,6 +41,30 @@ const PATTERNS: &[(&str, &str)] = &[
 /// Download commands; with an execution in the same line they fetch-and-run.
 const FETCHERS: &[&str] = &["curl ", "wget ", "curl.exe", "wget.exe"];
 
+/// Strings worth classifying: the patterns and the fetchers, for the one shared text pass.
+pub static CANDIDATES: crate::text::Fragments = &[
+    ("| sh", ""),
+    ("|sh", ""),
+    ("| bash", ""),
+    ("|bash", ""),
+    ("| python", ""),
+    ("-encodedcommand", ""),
+    ("-enc", ""),
+    (" -e jab", ""),
+    ("invoke-webrequest", ""),
+    ("downloadstring(", ""),
+    ("downloadfile(", ""),
+    ("iex", ""),
+    ("invoke-expression", ""),
+    ("-urlcache", ""),
+    ("bitsadmin", ""),
+    ("mshta", ""),
+    ("hidden", ""),
+    ("start /b", ""),
+    ("curl", ""),
+    ("wget", ""),
+];
+
 pub fn classify(line: &str) -> Option<&'static str> {
     let lower = line.to_ascii_lowercase();
     let fetches = FETCHERS.iter().any(|f| lower.contains(f));
@@ -65,9 +89,9 @@ pub fn classify(line: &str) -> Option<&'static str> {
 }
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
+    for (fi, file) in pkg.files.iter().enumerate() {
         let mut seen_lines = Vec::new();
-        for s in &file.strings {
+        for (s, _, _) in crate::text::matches(pkg, fi, CANDIDATES) {
             if s.value.len() > 20_000 || seen_lines.contains(&s.span.line) {
                 continue;
             }

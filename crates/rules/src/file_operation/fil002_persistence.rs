@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-pub const LOCATIONS: &[(&str, &str)] = &[
+pub static LOCATIONS: crate::text::Fragments = &[
     ("start menu/programs/startup", "the Windows startup folder"),
     ("currentversion/run", "a registry Run key"),
     ("schtasks /create", "a scheduled task"),
@@ -28,8 +28,8 @@ pub const LOCATIONS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, LOCATIONS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, LOCATIONS) {
             out.push(rule.at(
                 file,
                 s.span,

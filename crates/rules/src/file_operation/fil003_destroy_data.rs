@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const COMMANDS: &[(&str, &str)] = &[
+pub static COMMANDS: crate::text::Fragments = &[
     ("rm -rf /", "removes the file system"),
     ("rm -rf ~", "removes the home folder"),
     ("rm -rf $home", "removes the home folder"),
@@ -25,8 +25,8 @@ const COMMANDS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, COMMANDS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, COMMANDS) {
             let exact_root = s.value.trim_end().ends_with("rm -rf /")
                 || s.value.contains("rm -rf /*")
                 || !s.value.contains("rm -rf /");

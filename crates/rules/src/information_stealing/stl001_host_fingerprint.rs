@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
+    for (fi, file) in pkg.files.iter().enumerate() {
         for call in file.calls.iter().filter(|c| is_fingerprint(&c.name)) {
             let sev = by_trigger(call.trigger, Severity::Low, Severity::Low, Severity::Info);
             out.push(
@@ -29,7 +29,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .severity(sev),
             );
         }
-        for (s, frag, _) in crate::text::matches(file, IP_SERVICES) {
+        for (s, frag, _) in crate::text::matches(pkg, fi, IP_SERVICES) {
             out.push(rule.at(
                 file,
                 s.span,
@@ -41,7 +41,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     }
 }
 
-const IP_SERVICES: &[(&str, &str)] = &[
+pub static IP_SERVICES: crate::text::Fragments = &[
     ("api.ipify.org", ""),
     ("ipinfo.io", ""),
     ("ifconfig.me", ""),

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const SECRET_VARS: &[(&str, &str)] = &[
+pub static SECRET_VARS: crate::text::Fragments = &[
     ("aws_secret_access_key", ""),
     ("aws_session_token", ""),
     ("github_token", ""),
@@ -28,7 +28,7 @@ const SECRET_VARS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
+    for (fi, file) in pkg.files.iter().enumerate() {
         for call in &file.calls {
             let wholesale = matches!(
                 call.name.as_str(),
@@ -50,7 +50,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        for (s, frag, _) in crate::text::matches(file, SECRET_VARS) {
+        for (s, frag, _) in crate::text::matches(pkg, fi, SECRET_VARS) {
             if s.value.len() < 64 {
                 out.push(
                     rule.at(

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-pub const PATHS: &[(&str, &str)] = &[
+pub static PATHS: crate::text::Fragments = &[
     (".ssh/id_rsa", "SSH private key"),
     (".ssh/id_ed25519", "SSH private key"),
     (".ssh/id_", "SSH private key"),
@@ -34,8 +34,8 @@ pub const PATHS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, PATHS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, PATHS) {
             if s.value.len() < 300 {
                 out.push(rule.at(
                     file,

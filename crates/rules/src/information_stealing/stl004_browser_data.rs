@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const STORES: &[(&str, &str)] = &[
+pub static STORES: crate::text::Fragments = &[
     ("login data", "saved browser passwords"),
     ("/local state", "the browser's encryption key"),
     ("encrypted_key", "the browser's encryption key"),
@@ -30,8 +30,8 @@ const STORES: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        let hits = crate::text::matches(file, STORES);
+    for (fi, file) in pkg.files.iter().enumerate() {
+        let hits = crate::text::matches(pkg, fi, STORES);
         // One mention of "Web Data" can be innocent; browser theft names several stores.
         let distinct: std::collections::HashSet<&str> = hits.iter().map(|(_, f, _)| *f).collect();
         let sev = if distinct.len() >= 2 {

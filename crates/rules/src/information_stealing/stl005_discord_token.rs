@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const MARKERS: &[(&str, &str)] = &[
+pub static MARKERS: crate::text::Fragments = &[
     (
         "local storage/leveldb",
         "scans a Local Storage leveldb, where Discord keeps tokens",
@@ -42,8 +42,8 @@ const MARKERS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, MARKERS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, MARKERS) {
             out.push(rule.at(file, s.span, s.trigger, "discord-token", why.to_string()));
         }
     }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const WALLETS: &[(&str, &str)] = &[
+pub static WALLETS: crate::text::Fragments = &[
     ("exodus.wallet", "the Exodus wallet"),
     ("electrum/wallets", "Electrum wallets"),
     ("atomic/local storage", "the Atomic wallet"),
@@ -28,8 +28,8 @@ const WALLETS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, WALLETS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, WALLETS) {
             out.push(rule.at(
                 file,
                 s.span,
@@ -50,12 +50,14 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 "pyperclip.copy" | "win32clipboard.SetClipboardText" | "clipboard.copy"
             )
         });
-        let wallet_regex = file.strings.iter().any(|s| {
-            s.value.contains("[13][a-km-zA-HJ-NP-Z1-9]")
-                || s.value.contains("0x[a-fA-F0-9]{40}")
-                || s.value.contains("bc1")
-        });
-        if let Some(c) = clipboard.filter(|_| swaps && wallet_regex) {
+        let wallet_regex = || {
+            file.strings.iter().any(|s| {
+                s.value.contains("[13][a-km-zA-HJ-NP-Z1-9]")
+                    || s.value.contains("0x[a-fA-F0-9]{40}")
+                    || s.value.contains("bc1")
+            })
+        };
+        if let Some(c) = clipboard.filter(|_| swaps && wallet_regex()) {
             out.push(
                 rule.at(
                     file,

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-pub const ENDPOINTS: &[(&str, &str)] = &[
+pub static ENDPOINTS: crate::text::Fragments = &[
     ("discord.com/api/webhooks", "a Discord webhook"),
     ("discordapp.com/api/webhooks", "a Discord webhook"),
     ("canary.discord.com/api/webhooks", "a Discord webhook"),
@@ -46,8 +46,8 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, ENDPOINTS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, ENDPOINTS) {
             let sev = if why.contains("webhook")
                 || why.contains("bot")
                 || why.contains("callback")

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const ONE_LINERS: &[(&str, &str)] = &[
+pub static ONE_LINERS: crate::text::Fragments = &[
     (">& /dev/tcp/", "a bash /dev/tcp reverse shell"),
     (">&/dev/tcp/", "a bash /dev/tcp reverse shell"),
     ("0>&1", "a shell bound to a connection"),
@@ -22,8 +22,8 @@ const ONE_LINERS: &[(&str, &str)] = &[
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
-        for (s, _, why) in crate::text::matches(file, ONE_LINERS) {
+    for (fi, file) in pkg.files.iter().enumerate() {
+        for (s, _, why) in crate::text::matches(pkg, fi, ONE_LINERS) {
             out.push(rule.at(
                 file,
                 s.span,
