@@ -25,17 +25,20 @@ pub struct Analyzer {
     pub(crate) scope: Scope,
     /// Function ids enclosing the current point (innermost last).
     functions: Vec<u32>,
-    function_names: Vec<String>,
+    /// Hashed name of each function, by id.
+    function_names: Vec<u64>,
     /// Owner (function id) of each call, string, import and ref, for trigger propagation.
     owners: Owners,
-    /// Bare names each function (or the top level, `None`) calls.
-    callees: HashMap<Option<u32>, HashSet<String>>,
+    /// Bare names (hashed) each function (or the top level, `None`) calls.
+    callees: HashMap<Option<u32>, HashSet<u64>>,
     main_guard: u32,
     depth: u32,
     /// Inside an expression already folded whole: its parts need not be folded again.
     folded_depth: u32,
     /// Keep docstrings as string facts: only when the file could read them back.
     keep_docstrings: bool,
+    /// Line of the last span: the walk moves forward, so the next is usually on it or near.
+    line_hint: std::cell::Cell<usize>,
 }
 
 #[derive(Default)]
@@ -55,6 +58,7 @@ impl Analyzer {
             || facts.source.contains("getdoc");
         Analyzer {
             keep_docstrings,
+            line_hint: std::cell::Cell::new(0),
             facts,
             scope: Scope::default(),
             functions: Vec::new(),
@@ -95,7 +99,8 @@ impl Analyzer {
 
     fn span_of(&self, node: &impl Ranged) -> crate::facts::Span {
         let r = node.range();
-        self.facts.span(r.start().to_u32(), r.end().to_u32())
+        self.facts
+            .span_near(r.start().to_u32(), r.end().to_u32(), &self.line_hint)
     }
 
     fn full(&self) -> bool {
@@ -107,9 +112,9 @@ impl Analyzer {
         if self.facts.role != FileRole::Module {
             return;
         }
-        let mut by_name: HashMap<&str, Vec<u32>> = HashMap::default();
+        let mut by_name: HashMap<u64, Vec<u32>> = HashMap::default();
         for (id, name) in self.function_names.iter().enumerate() {
-            by_name.entry(name.as_str()).or_default().push(id as u32);
+            by_name.entry(*name).or_default().push(id as u32);
         }
         let mut reached: HashSet<u32> = HashSet::default();
         let mut todo: Vec<Option<u32>> = vec![None];
@@ -118,7 +123,7 @@ impl Analyzer {
                 continue;
             };
             for name in names {
-                for &id in by_name.get(name.as_str()).map_or(&[][..], |v| v) {
+                for &id in by_name.get(name).map_or(&[][..], |v| v) {
                     if reached.insert(id) {
                         todo.push(Some(id));
                     }
@@ -325,7 +330,7 @@ impl Analyzer {
                 self.callees
                     .entry(owner)
                     .or_default()
-                    .insert(bare.to_string());
+                    .insert(name_hash(bare));
             }
         }
         if matches!(
@@ -414,6 +419,12 @@ impl Analyzer {
     }
 }
 
+/// Function names are matched by hash: a collision only makes a function count as reached.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
+}
+
 fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
@@ -445,7 +456,7 @@ impl<'a> Visitor<'a> for Analyzer {
                     self.visit_expr(&d.expression);
                 }
                 let id = self.function_names.len() as u32;
-                self.function_names.push(f.name.as_str().to_string());
+                self.function_names.push(name_hash(f.name.as_str()));
                 self.functions.push(id);
                 self.visit_body(&f.body);
                 self.functions.pop();

@@ -179,6 +179,8 @@ pub enum ParseStatus {
     /// The parser was not usable (Python 2, nesting too deep, too large); facts come from the
     /// token-level fallback.
     Tokens { reason: String },
+    /// Not parsed: the screen found nothing in the text any rule looks at.
+    Screened,
 }
 
 /// Everything one file says.
@@ -218,10 +220,28 @@ impl FileFacts {
 
     /// Span of a byte range: 1-based line, 1-based column in characters.
     pub fn span(&self, start: u32, end: u32) -> Span {
-        let idx = match self.line_starts.binary_search(&start) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        self.span_near(start, end, &std::cell::Cell::new(0))
+    }
+
+    /// [`FileFacts::span`], looking first at the line `hint` names (and leaving the found line
+    /// in it): walks ask for spans in nearly increasing order.
+    pub(crate) fn span_near(&self, start: u32, end: u32, hint: &std::cell::Cell<usize>) -> Span {
+        let h = hint.get();
+        let on = |i: usize| {
+            self.line_starts.get(i).is_some_and(|&s| s <= start)
+                && self.line_starts.get(i + 1).is_none_or(|&n| n > start)
         };
+        let idx = if on(h) {
+            h
+        } else if on(h + 1) {
+            h + 1
+        } else {
+            match self.line_starts.binary_search(&start) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
+        };
+        hint.set(idx);
         let line_start = self.line_starts[idx] as usize;
         let start_us = (start as usize).min(self.source.len());
         let column = self

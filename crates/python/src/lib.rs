@@ -25,7 +25,24 @@ const MAX_PARSE_BYTES: usize = 8 << 20;
 
 /// Analyse one Python file. `path` is its place in the package, used in findings.
 pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
+    analyze_screened(path, bytes, role, |_| true)
+}
+
+/// Like [`analyze`], but a module whose text `worth_parsing` rejects is not parsed: its facts
+/// hold its source and status [`ParseStatus::Screened`]. Files that run at install are always
+/// parsed.
+pub fn analyze_screened(
+    path: &str,
+    bytes: &[u8],
+    role: FileRole,
+    worth_parsing: impl Fn(&str) -> bool,
+) -> FileFacts {
     let (text, _lossy) = decode(bytes);
+    if matches!(role, FileRole::Module | FileRole::Auxiliary) && !worth_parsing(&text) {
+        let mut facts = FileFacts::new(path, role, text);
+        facts.status = ParseStatus::Screened;
+        return facts;
+    }
     let text = match role {
         // Only `import` lines of a .pth file run; the rest are path entries.
         FileRole::Pth => text

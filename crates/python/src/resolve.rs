@@ -27,11 +27,13 @@ impl Analyzer {
         match expr {
             Expr::Name(n) => self.scope.qualify(n.id.as_str()),
             Expr::Attribute(a) => {
-                let base = self.qualify_at(&a.value, d)?;
+                let mut base = self.qualify_at(&a.value, d)?;
                 if base == NAMESPACE {
                     return None;
                 }
-                Some(format!("{base}.{}", a.attr.as_str()))
+                base.push('.');
+                base.push_str(a.attr.as_str());
+                Some(base)
             }
             Expr::Call(c) => self.qualify_call(c, d),
             Expr::Subscript(s) => {
@@ -83,21 +85,21 @@ impl Analyzer {
 
     /// The name as written, for calls that do not resolve (`foo.bar` stays `foo.bar`).
     pub fn raw_name(&self, expr: &Expr) -> String {
-        let mut parts = Vec::new();
+        let mut parts: Vec<&str> = Vec::new();
         let mut cur = expr;
         loop {
             match cur {
                 Expr::Attribute(a) => {
-                    parts.push(a.attr.as_str().to_string());
+                    parts.push(a.attr.as_str());
                     cur = &a.value;
                 }
                 Expr::Name(n) => {
-                    parts.push(n.id.as_str().to_string());
+                    parts.push(n.id.as_str());
                     break;
                 }
                 Expr::Call(c) => cur = &c.func,
                 _ => {
-                    parts.push("?".into());
+                    parts.push("?");
                     break;
                 }
             }
@@ -105,8 +107,14 @@ impl Analyzer {
                 break;
             }
         }
-        parts.reverse();
-        parts.join(".")
+        let mut name = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for p in parts.iter().rev() {
+            if !name.is_empty() {
+                name.push('.');
+            }
+            name.push_str(p);
+        }
+        name
     }
 }
 

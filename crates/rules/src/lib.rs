@@ -9,6 +9,7 @@ mod names;
 pub mod text;
 
 pub mod iocs;
+pub mod screen;
 pub mod verdict;
 
 mod anti_detection {

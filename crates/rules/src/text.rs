@@ -34,6 +34,17 @@ static LISTS: &[Fragments] = &[
     crate::anti_detection::tec003_obfuscator::SIGNATURES,
 ];
 
+/// Every fragment of the lists that name something telling on its own (not the broad
+/// candidates CMD002 classifies further), with its `\\` variant, for the parse screen.
+pub(crate) fn screening_fragments() -> impl Iterator<Item = String> {
+    LISTS
+        .iter()
+        .filter(|l| **l != crate::command_execution::cmd002_download_and_run::CANDIDATES)
+        .flat_map(|l| l.iter())
+        .chain(crate::command_execution::cmd002_download_and_run::PATTERNS.iter())
+        .flat_map(|(f, _)| [f.to_string(), f.replace('/', "\\")])
+}
+
 /// The automaton over all lists, and for each of its patterns the (list, entry) it stands for.
 struct Combined {
     automaton: AhoCorasick,

@@ -211,7 +211,12 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
         lower.ends_with(".py") || lower.ends_with(".pyw") || lower.ends_with(".pth")
     };
     let analyse_member = |m: &malpi_archive::Member| {
-        malpi_python::analyze(&m.path, &m.data, role_of(&m.path, false))
+        malpi_python::analyze_screened(
+            &m.path,
+            &m.data,
+            role_of(&m.path, false),
+            malpi_rules::screen::worth_parsing,
+        )
     };
     let python: Vec<&malpi_archive::Member> =
         archive.members.iter().filter(|m| is_python(m)).collect();
@@ -276,6 +281,11 @@ fn finish(info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -> Re
         iocs,
         errors,
         files_analysed: facts.files.len(),
+        files_screened: facts
+            .files
+            .iter()
+            .filter(|f| f.status == malpi_python::ParseStatus::Screened)
+            .count(),
     }
 }
 

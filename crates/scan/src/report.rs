@@ -51,6 +51,8 @@ pub struct Report {
     pub iocs: Vec<Ioc>,
     pub errors: Vec<String>,
     pub files_analysed: usize,
+    /// Python files read but not parsed: the screen found nothing any rule looks at.
+    pub files_screened: usize,
 }
 
 impl Report {
@@ -68,6 +70,7 @@ impl Report {
             iocs: Vec::new(),
             errors: vec![reason],
             files_analysed: 0,
+            files_screened: 0,
         }
     }
 }

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// Lower-case fragments of shell lines that fetch-and-run or hide the command.
-const PATTERNS: &[(&str, &str)] = &[
+pub static PATTERNS: crate::text::Fragments = &[
     ("| sh", "pipes a download into a shell"),
     ("|sh", "pipes a download into a shell"),
     ("| bash", "pipes a download into a shell"),

@@ -1,0 +1,140 @@
+//! Which Python files are worth parsing. Parsing is most of a scan's cost, and most files of
+//! a benign package name nothing any rule looks at. A file is parsed when its text holds a
+//! name of an API the rules judge (commands, network, exec and decoding, dynamic import,
+//! clipboard and keyboard capture) or a fragment of a rule's text lists (credential paths,
+//! exfiltration endpoints, persistence locations...). Anything built to hide a name needs
+//! one of the dynamic-access names listed here (`__import__`, `getattr` on `builtins`,
+//! `chr(`, a decoder), so the screen is not blinded by string building.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Files this small are always parsed: the screen would save nothing.
+pub const ALWAYS_PARSED_BYTES: usize = 4 << 10;
+
+/// Names whose presence makes a file worth parsing (matched case-insensitively, anywhere).
+const NAMES: &[&str] = &[
+    // command execution
+    "system(",
+    "popen",
+    "spawn",
+    "startfile",
+    "subprocess",
+    "getoutput",
+    "shellexecute",
+    "os.exec",
+    "execv",
+    "execl",
+    "import pty",
+    "from pty",
+    "pty.spawn",
+    // code execution, decoding, dynamic access
+    "exec(",
+    "exec ",
+    "'exec'",
+    "\"exec\"",
+    "eval(",
+    "'eval'",
+    "\"eval\"",
+    "compile(",
+    "marshal",
+    "pickle",
+    "__import__",
+    "import_module",
+    "builtins",
+    "globals()",
+    "b64decode",
+    "base64",
+    "b32decode",
+    "b85decode",
+    "a85decode",
+    "zlib",
+    "lzma",
+    "bz2",
+    "gzip.decompress",
+    "codecs",
+    "fromhex",
+    "unhexlify",
+    "fernet",
+    "aes.new",
+    "crypto.cipher",
+    "decrypt",
+    "chr(",
+    "\\x",
+    "ctypes",
+    // network
+    "requests",
+    "httpx",
+    "aiohttp",
+    "urllib",
+    "urlopen",
+    "urlretrieve",
+    "socket",
+    "smtplib",
+    "ftplib",
+    "httpconnection",
+    "httplib",
+    "http.client",
+    "pycurl",
+    "websocket",
+    "wget",
+    "poolmanager",
+    "dns.resolver",
+    "webhook",
+    "telegram",
+    "discord",
+    // files, persistence, spying
+    "winreg",
+    "rmtree",
+    "chmod",
+    "pyperclip",
+    "clipboard",
+    "imagegrab",
+    "pynput",
+    "keyboard",
+    "dup2",
+];
+
+static SCREEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let patterns: Vec<String> = NAMES
+        .iter()
+        .map(|n| n.to_string())
+        .chain(crate::text::screening_fragments())
+        .collect();
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(&patterns)
+        .expect("screen patterns are valid")
+});
+
+/// Whether a Python file's text may hold anything a rule looks at.
+pub fn worth_parsing(source: &str) -> bool {
+    source.len() <= ALWAYS_PARSED_BYTES || SCREEN.is_match(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn big(code: &str) -> String {
+        format!("{}\n{code}\n", "x = 1\n".repeat(1_000))
+    }
+
+    #[test]
+    fn names_and_fragments_pass_the_screen() {
+        assert!(worth_parsing(&big("import subprocess")));
+        assert!(worth_parsing(&big("getattr(__builtins__, 'ex' + 'ec')")));
+        assert!(worth_parsing(&big("p = '~/.ssh/id_rsa'")));
+        assert!(worth_parsing(&big(
+            "u = 'https://discord.com/api/webhooks/1/x'"
+        )));
+    }
+
+    #[test]
+    fn plain_code_and_small_files() {
+        assert!(!worth_parsing(&big("def add(a, b):\n    return a + b")));
+        assert!(worth_parsing("def add(a, b):\n    return a + b"));
+    }
+}
