@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Files this small are always parsed: the screen would save nothing.
 pub const ALWAYS_PARSED_BYTES: usize = 4 << 10;
@@ -61,10 +61,16 @@ const NAMES: &[&str] = &[
     "crypto.cipher",
     "decrypt",
     "chr(",
-    "\\x",
+    // Hex escapes of letters and `_` (`\x6f\x73` is "os"), not of control bytes or binary data.
+    "\\x4",
+    "\\x5",
+    "\\x6",
+    "\\x7",
     "ctypes",
     // network
-    "requests",
+    "requests.",
+    "import requests",
+    "from requests",
     "httpx",
     "aiohttp",
     "urllib",
@@ -104,7 +110,10 @@ static SCREEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .collect();
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
+        .match_kind(MatchKind::Standard)
+        // A full DFA: several times faster than the default NFA over whole files, and the
+        // pattern set is small enough for its memory.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .expect("screen patterns are valid")
 });

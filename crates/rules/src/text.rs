@@ -7,7 +7,7 @@
 
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use malpi_python::StrLit;
 
 use crate::model::PackageFacts;
@@ -67,6 +67,7 @@ static COMBINED: LazyLock<Combined> = LazyLock::new(|| {
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .expect("fragment lists are valid patterns");
     Combined { automaton, origin }
