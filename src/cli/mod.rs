@@ -2,6 +2,7 @@
 //! `--fail-on`, 1 something was, 2 usage or I/O error).
 
 mod eval;
+mod facts;
 mod output;
 mod rules;
 mod scan;
@@ -34,6 +35,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// List the detection rules.
     Rules(rules::RulesArgs),
+    /// Show what the analysis sees in one Python file (for rule writers).
+    Facts(facts::FactsArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(a) => scan::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Rules(a) => rules::run(a),
+        Command::Facts(a) => facts::run(a),
     }
 }
 

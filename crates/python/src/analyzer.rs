@@ -17,6 +17,8 @@ use crate::scope::{Binding, Scope};
 const MAX_WALK_DEPTH: u32 = 1_500;
 /// Caps on facts per file, so a generated file cannot exhaust memory.
 const MAX_FACTS: usize = 200_000;
+/// Strings run as code that one file may have parsed in turn.
+const MAX_CODE_IN_STRINGS: usize = 32;
 /// Shortest literal worth keeping as a string fact.
 const MIN_STRING: usize = 4;
 
@@ -39,6 +41,8 @@ pub struct Analyzer {
     keep_docstrings: bool,
     /// Line of the last span: the walk moves forward, so the next is usually on it or near.
     line_hint: std::cell::Cell<usize>,
+    /// Constant strings run as code, with the index of the call that runs each.
+    code_in_strings: Vec<(String, usize)>,
 }
 
 #[derive(Default)]
@@ -59,6 +63,7 @@ impl Analyzer {
         Analyzer {
             keep_docstrings,
             line_hint: std::cell::Cell::new(0),
+            code_in_strings: Vec::new(),
             facts,
             scope: Scope::default(),
             functions: Vec::new(),
@@ -71,10 +76,12 @@ impl Analyzer {
         }
     }
 
-    pub fn run(mut self, body: &[Stmt]) -> FileFacts {
+    /// Walk a module: its facts, and the constant strings it runs as code (with the index
+    /// of the call that runs each).
+    pub fn run(mut self, body: &[Stmt]) -> (FileFacts, Vec<(String, usize)>) {
         self.visit_body(body);
         self.assign_triggers();
-        self.facts
+        (self.facts, self.code_in_strings)
     }
 
     /// The trigger of code at the current point, before reachability is known.
@@ -299,7 +306,7 @@ impl Analyzer {
         let name = self
             .qualify(&call.func)
             .unwrap_or_else(|| self.raw_name(&call.func));
-        let args = call
+        let args: Vec<Arg> = call
             .arguments
             .args
             .iter()
@@ -339,6 +346,20 @@ impl Analyzer {
         ) {
             if let Some(Const::Str(m)) = call.arguments.args.first().and_then(|a| self.fold(a)) {
                 self.push_import(m, call);
+            }
+        }
+        if matches!(
+            name.as_str(),
+            "builtins.exec" | "builtins.eval" | "builtins.compile" | "builtins.execfile"
+        ) && self.code_in_strings.len() < MAX_CODE_IN_STRINGS
+        {
+            let code = match args.first().and_then(|a: &Arg| a.value.as_ref()) {
+                Some(Const::Str(s)) => Some(s.clone()),
+                Some(Const::Bytes(b)) => String::from_utf8(b.clone()).ok(),
+                _ => None,
+            };
+            if let Some(code) = code.filter(|c| c.len() >= 8) {
+                self.code_in_strings.push((code, self.facts.calls.len()));
             }
         }
         let span = self.span_of(call);

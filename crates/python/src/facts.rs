@@ -197,7 +197,24 @@ pub struct FileFacts {
     pub classes: Vec<ClassDef>,
     /// Analysis stopped descending here (expression nesting past the budget).
     pub truncated: bool,
+    /// Code held in strings and run (`exec("import os; ...")`), parsed in turn: its facts are
+    /// among this file's, placed at the call that runs it.
+    pub embedded: Vec<EmbeddedCode>,
     line_starts: Vec<u32>,
+}
+
+/// A string that a file runs as code, and what it was seen to be.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbeddedCode {
+    /// The call that runs it.
+    pub span: Span,
+    pub trigger: Trigger,
+    /// Bytes of code.
+    pub size: usize,
+    /// How many strings deep (1: run by the file itself).
+    pub depth: u32,
+    /// Its first line, for explanations.
+    pub first_line: String,
 }
 
 impl FileFacts {
@@ -214,6 +231,7 @@ impl FileFacts {
             refs: Vec::new(),
             classes: Vec::new(),
             truncated: false,
+            embedded: Vec::new(),
             line_starts,
         }
     }

@@ -43,6 +43,22 @@ pub fn analyze_screened(
         facts.status = ParseStatus::Screened;
         return facts;
     }
+    let mut budget = EMBEDDED_BYTES;
+    analyze_text(path, text, role, 0, &mut budget)
+}
+
+/// How deep strings run as code are followed (code in a string in a string...).
+const MAX_EMBEDDED_DEPTH: u32 = 4;
+/// Bytes of code-in-strings parsed per file, all depths together.
+const EMBEDDED_BYTES: usize = 4 << 20;
+
+fn analyze_text(
+    path: &str,
+    text: String,
+    role: FileRole,
+    layer: u32,
+    budget: &mut usize,
+) -> FileFacts {
     let text = match role {
         // Only `import` lines of a .pth file run; the rest are path entries.
         FileRole::Pth => text
@@ -90,7 +106,7 @@ pub fn analyze_screened(
         (n, Some(first)) => ParseStatus::Recovered { errors: n, first },
     };
     let broken = errors > 0;
-    let mut facts = analyzer::Analyzer::new(facts).run(&module.body);
+    let (mut facts, code_in_strings) = analyzer::Analyzer::new(facts).run(&module.body);
     facts.status = status;
     if facts.truncated {
         // The tree is deeper than the walk goes; dropping it recursively could overflow the
@@ -102,7 +118,59 @@ pub fn analyze_screened(
         // add what the token reader sees.
         tokens::merge(&mut facts);
     }
+    for (code, call) in code_in_strings {
+        if layer >= MAX_EMBEDDED_DEPTH || code.len() > *budget {
+            break;
+        }
+        *budget -= code.len();
+        let (span, trigger) = (facts.calls[call].span, facts.calls[call].trigger);
+        let first_line = cut(code.trim_start().lines().next().unwrap_or(""), 120);
+        let size = code.len();
+        let inner = analyze_text(&facts.path.clone(), code, role, layer + 1, budget);
+        facts.embedded.push(EmbeddedCode {
+            span,
+            trigger,
+            size,
+            depth: layer + 1,
+            first_line,
+        });
+        merge_embedded(&mut facts, inner, span, trigger);
+    }
     facts
+}
+
+/// Add the facts of code run from a string to the file that runs it, at the running call:
+/// what runs at its top level runs when that call does.
+fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: Trigger) {
+    let when = |t: Trigger| if t == Trigger::Runtime { t } else { trigger };
+    facts.calls.extend(inner.calls.into_iter().map(|mut c| {
+        c.span = span;
+        c.trigger = when(c.trigger);
+        c
+    }));
+    facts.strings.extend(inner.strings.into_iter().map(|mut s| {
+        s.span = span;
+        s.trigger = when(s.trigger);
+        s.folded = true;
+        s
+    }));
+    facts.imports.extend(inner.imports.into_iter().map(|mut i| {
+        i.span = span;
+        i.trigger = when(i.trigger);
+        i
+    }));
+    facts.refs.extend(inner.refs.into_iter().map(|mut r| {
+        r.span = span;
+        r.trigger = when(r.trigger);
+        r
+    }));
+    facts
+        .embedded
+        .extend(inner.embedded.into_iter().map(|mut e| {
+            e.span = span;
+            e.trigger = when(e.trigger);
+            e
+        }));
 }
 
 #[cfg(test)]

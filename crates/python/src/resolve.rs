@@ -73,6 +73,17 @@ impl Analyzer {
                 }
                 Some(format!("{base}.{attr}"))
             }
+            // `e = eval("eval")`, `c = eval("compile")`: a name looked up by evaluating it.
+            "builtins.eval" => {
+                let name = text_arg(0).filter(|n| is_dotted_identifier(n))?;
+                let (root, rest) = name.split_once('.').unwrap_or((&name, ""));
+                let mut q = self.scope.qualify(root)?;
+                if !rest.is_empty() {
+                    q.push('.');
+                    q.push_str(rest);
+                }
+                Some(q)
+            }
             "builtins.globals" | "builtins.locals" if args.is_empty() => Some(NAMESPACE.into()),
             "builtins.vars" if args.is_empty() => Some(NAMESPACE.into()),
             // vars(module) is the module's namespace; module.__dict__ normalises the same way.

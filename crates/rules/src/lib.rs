@@ -16,6 +16,7 @@ mod anti_detection {
     pub mod tec001_pth_exec;
     pub mod tec002_hidden_code;
     pub mod tec003_obfuscator;
+    pub mod tec004_obfuscated_text;
 }
 mod code_execution {
     pub mod exe001_exec_decoded;
@@ -86,6 +87,7 @@ pub static RULES: &[&Rule] = &[
     &anti_detection::tec001_pth_exec::RULE,
     &anti_detection::tec002_hidden_code::RULE,
     &anti_detection::tec003_obfuscator::RULE,
+    &anti_detection::tec004_obfuscated_text::RULE,
 ];
 
 /// Look a rule up by id.

@@ -81,6 +81,9 @@ pub struct Finding {
     pub snippet: String,
     pub message: String,
     pub trigger: Option<Trigger>,
+    /// Found in a test, doc or example file: reported, but it shows no intent in combination.
+    #[serde(skip)]
+    pub auxiliary: bool,
 }
 
 /// A member of the package that is not Python source (or is, but is also listed here).
@@ -152,6 +155,7 @@ impl Rule {
             snippet: file.snippet(span),
             message,
             trigger: Some(trigger),
+            auxiliary: file.role == malpi_python::FileRole::Auxiliary,
         }
     }
 
@@ -169,6 +173,7 @@ impl Rule {
             snippet: String::new(),
             message,
             trigger: None,
+            auxiliary: false,
         }
     }
 }

@@ -19,6 +19,11 @@ pub fn is_command(name: &str) -> bool {
             | "asyncio.create_subprocess_exec"
             | "win32api.ShellExecute"
             | "ctypes.windll.shell32.ShellExecuteW"
+            // pip driven from code: installs (and runs the setup of) other packages.
+            | "pip.main"
+            | "pip._internal.main"
+            | "pip._internal.cli.main.main"
+            | "runpy.run_module"
     ) || name.starts_with("subprocess.Popen")
         || matches!(
             name,
@@ -114,7 +119,15 @@ pub fn is_remote_data(name: &str) -> bool {
 
 /// Decodes or decompresses data: the usual wrapping of a hidden payload.
 pub fn is_decode(name: &str) -> bool {
-    name.starts_with("base64.")
+    // Any decryptor (`fernet.Fernet(key).decrypt`, `AES.new(...).decrypt`, home-made ones)
+    // and any decompressor, whatever module they come from.
+    name.ends_with(".decrypt")
+        || name.ends_with(".decompress")
+        || name.ends_with("b64decode")
+        || name.ends_with("b32decode")
+        || name.ends_with("b85decode")
+        || name.ends_with("a85decode")
+        || name.starts_with("base64.")
         || name.starts_with("zlib.decompress")
         || name.starts_with("lzma.decompress")
         || name.starts_with("bz2.decompress")

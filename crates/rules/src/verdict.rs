@@ -115,8 +115,25 @@ fn combinations(e: &Evidence) -> Vec<String> {
     );
     let runs = e.rule("CMD001", Severity::Info);
     hold(
-        "download saved and run",
-        &[e.rule("FIL001", Severity::High), runs],
+        "downloaded program saved and run",
+        &[
+            e.rule("FIL001", Severity::High),
+            e.find(|f| f.behaviour.ends_with("/drop-executable")),
+            runs,
+        ],
+    );
+    // Tools download and run helpers at run time (an embedded server, a build tool); at
+    // install or import time it is a dropper.
+    hold(
+        "download saved and run early",
+        &[
+            e.rule("FIL001", Severity::High),
+            runs,
+            e.find(|f| {
+                (f.rule == "CMD001" || f.behaviour.ends_with("/save-download"))
+                    && matches!(f.trigger, Some(Trigger::Install | Trigger::Import))
+            }),
+        ],
     );
     let sensitive = e
         .rule("STL003", Severity::Medium)
@@ -154,6 +171,14 @@ fn combinations(e: &Evidence) -> Vec<String> {
         ],
     );
     hold(
+        "obfuscated code runs strings as code",
+        &[
+            e.rule("TEC004", Severity::Medium),
+            e.rule("EXE003", Severity::Info)
+                .or(e.rule("EXE001", Severity::Info)),
+        ],
+    );
+    hold(
         "code hidden behind whitespace runs early",
         &[
             e.rule("TEC002", Severity::High),
@@ -171,7 +196,8 @@ fn combinations(e: &Evidence) -> Vec<String> {
 /// a URL in a test and a `getpass` call in an unrelated module show no intent together.
 fn grouped_combinations(findings: &[Finding]) -> Vec<String> {
     let mut groups: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
-    for f in findings {
+    // Tests, docs and examples never run on install or import: no combination there.
+    for f in findings.iter().filter(|f| !f.auxiliary) {
         groups.entry(f.path.as_str()).or_default().push(f.clone());
     }
     let install: Vec<Finding> = findings

@@ -19,6 +19,51 @@ const EXECUTABLE_SUFFIXES: &[&str] = &[
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
+        let before = out.len();
+        check_calls(rule, file, out);
+        // A download saved to disk in a file that names a program (`Oxzy.exe`, `a.bat`) is
+        // a program being dropped, whatever variable carries its name.
+        let saves_download = out[before..]
+            .iter()
+            .any(|f| f.behaviour.ends_with("/save-download"));
+        let drops = out[before..]
+            .iter()
+            .any(|f| f.behaviour.ends_with("/drop-executable"));
+        if saves_download && !drops {
+            if let Some(s) = file.strings.iter().find(|s| names_a_program(&s.value)) {
+                out.push(rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "drop-executable",
+                    format!(
+                        "saves a download and names a program `{}`",
+                        malpi_python::cut(&s.value, 100)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A file name or URL of a program: ends with an executable suffix, or has one before a query.
+fn names_a_program(s: &str) -> bool {
+    if s.len() > 300 || s.contains(char::is_whitespace) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    let path = lower.split(['?', '#']).next().unwrap_or("");
+    // Programs run directly (not libraries), named by a plain name (not a glob).
+    !path.contains('*')
+        && [
+            ".exe", ".scr", ".bat", ".cmd", ".ps1", ".vbs", ".hta", ".msi",
+        ]
+        .iter()
+        .any(|x| path.ends_with(x))
+}
+
+fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Finding>) {
+    {
         for call in &file.calls {
             if matches!(
                 call.name.as_str(),

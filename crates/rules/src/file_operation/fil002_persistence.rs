@@ -25,6 +25,12 @@ pub static LOCATIONS: crate::text::Fragments = &[
     ("library/launchagents", "a macOS launch agent"),
     ("/etc/rc.local", "rc.local"),
     ("/etc/profile", "the system shell profile"),
+    // Shortcuts rewritten so that the browser loads an extension the attacker wrote.
+    (
+        "--load-extension",
+        "browser shortcuts side-loading an extension",
+    ),
+    ("quick launch/user pinned", "pinned taskbar shortcuts"),
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {

@@ -33,17 +33,38 @@ pub static PATHS: crate::text::Fragments = &[
     ("filezilla/sitemanager.xml", "FTP credentials"),
 ];
 
+/// Credential stores their own tools read in normal use.
+const TOOL_CONFIGS: &[&str] = &[
+    ".netrc",
+    ".npmrc",
+    ".pypirc",
+    ".docker/config.json",
+    ".kube/config",
+    ".gnupg",
+    ".config/gcloud",
+];
+
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
-        for (s, _, why) in crate::text::matches(pkg, fi, PATHS) {
+        for (s, fragment, why) in crate::text::matches(pkg, fi, PATHS) {
             if s.value.len() < 300 {
-                out.push(rule.at(
-                    file,
-                    s.span,
-                    s.trigger,
-                    "credential-files",
-                    format!("refers to {why}: `{}`", malpi_python::cut(&s.value, 100)),
-                ));
+                // Package managers, registries and cloud tools read their own config files
+                // (a netrc for a download, a kube config for a cluster): weak alone.
+                let severity = if TOOL_CONFIGS.contains(&fragment) {
+                    Severity::Low
+                } else {
+                    Severity::Medium
+                };
+                out.push(
+                    rule.at(
+                        file,
+                        s.span,
+                        s.trigger,
+                        "credential-files",
+                        format!("refers to {why}: `{}`", malpi_python::cut(&s.value, 100)),
+                    )
+                    .severity(severity),
+                );
             }
         }
     }
