@@ -53,10 +53,11 @@ pub fn run(args: FactsArgs) -> anyhow::Result<ExitCode> {
     }
     for e in &facts.embedded {
         println!(
-            "code    {:>5} {:<8} {} bytes run from a string (layer {}): {}",
+            "code    {:>5} {:<8} {} bytes {} from a string (layer {}): {}",
             e.span.line,
             trigger(e.trigger),
             e.size,
+            if e.written { "written out" } else { "run" },
             e.depth,
             e.first_line
         );

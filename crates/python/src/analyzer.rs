@@ -361,6 +361,19 @@ impl Analyzer {
             if let Some(code) = code.filter(|c| c.len() >= 8) {
                 self.code_in_strings.push((code, self.facts.calls.len()));
             }
+        } else if (name.ends_with(".write") || name.ends_with(".write_text"))
+            && self.code_in_strings.len() < MAX_CODE_IN_STRINGS
+        {
+            // A stager writes Python to a file and starts an interpreter on it: read what it
+            // writes as code too (kept only if it parses cleanly).
+            let code = match args.first().and_then(|a: &Arg| a.value.as_ref()) {
+                Some(Const::Str(s)) => Some(s.clone()),
+                Some(Const::Bytes(b)) => String::from_utf8(b.clone()).ok(),
+                _ => None,
+            };
+            if let Some(code) = code.filter(|c| looks_like_python(c)) {
+                self.code_in_strings.push((code, self.facts.calls.len()));
+            }
         }
         let span = self.span_of(call);
         let trigger = self.here();
@@ -438,6 +451,23 @@ impl Analyzer {
             _ => {}
         }
     }
+}
+
+/// Text that is worth parsing as Python when a program writes it to a file.
+fn looks_like_python(text: &str) -> bool {
+    text.len() >= 16
+        && [
+            "import ",
+            "exec(",
+            "eval(",
+            "__import__",
+            "os.system",
+            "subprocess",
+            "urlopen",
+            "requests.",
+        ]
+        .iter()
+        .any(|k| text.contains(k))
 }
 
 /// Function names are matched by hash: a collision only makes a function count as reached.

@@ -203,7 +203,7 @@ pub struct FileFacts {
     line_starts: Vec<u32>,
 }
 
-/// A string that a file runs as code, and what it was seen to be.
+/// A string that a file runs as code (or writes out as a script), and what it was seen to be.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmbeddedCode {
     /// The call that runs it.
@@ -213,6 +213,8 @@ pub struct EmbeddedCode {
     pub size: usize,
     /// How many strings deep (1: run by the file itself).
     pub depth: u32,
+    /// Written to a file (for an interpreter to run) rather than run in place.
+    pub written: bool,
     /// Its first line, for explanations.
     pub first_line: String,
 }

@@ -163,7 +163,16 @@ impl Analyzer {
                 }
             }
         }
-        let name = self.qualify(&c.func)?;
+        let Some(name) = self.qualify(&c.func) else {
+            // A local helper given one base64 literal (`b64d("Y3VybCAt...")`) decodes it:
+            // read it as the decoded text.
+            if let (Expr::Name(_), [arg]) = (c.func.as_ref(), &args[..]) {
+                if let Some(Const::Str(s)) = self.fold_in(arg, env, d) {
+                    return crate::decoders::likely_base64_text(&s).map(Const::Str);
+                }
+            }
+            return None;
+        };
         let arg0 = || args.first().and_then(|a| self.fold_in(a, env, d));
         match name.as_str() {
             "builtins.chr" => match arg0()? {
@@ -198,6 +207,16 @@ impl Analyzer {
                     Const::Int(_) => None,
                 }
             }
+            "base64.b64decode"
+            | "base64.standard_b64decode"
+            | "base64.urlsafe_b64decode"
+            | "base64.decodebytes"
+            | "base64.decodestring"
+            | "binascii.a2b_base64" => match arg0()? {
+                Const::Str(s) => crate::decoders::base64_decode(s.as_bytes()).map(Const::Bytes),
+                Const::Bytes(b) => crate::decoders::base64_decode(&b).map(Const::Bytes),
+                _ => None,
+            },
             "bytes.fromhex" | "bytearray.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => {
                 let text = arg0()?.text()?;
                 hex_decode(&text).map(Const::Bytes)

@@ -5,6 +5,7 @@
 //! skipped silently. Nothing here executes, imports or evaluates scanned code.
 
 mod analyzer;
+mod decoders;
 mod facts;
 mod fold;
 mod resolve;
@@ -124,14 +125,20 @@ fn analyze_text(
         }
         *budget -= code.len();
         let (span, trigger) = (facts.calls[call].span, facts.calls[call].trigger);
+        let written = facts.calls[call].name.contains(".write");
         let first_line = cut(code.trim_start().lines().next().unwrap_or(""), 120);
         let size = code.len();
         let inner = analyze_text(&facts.path.clone(), code, role, layer + 1, budget);
+        if written && inner.status != ParseStatus::Parsed {
+            // Written text that is not clean Python (a shell script, a config): not code.
+            continue;
+        }
         facts.embedded.push(EmbeddedCode {
             span,
             trigger,
             size,
             depth: layer + 1,
+            written,
             first_line,
         });
         merge_embedded(&mut facts, inner, span, trigger);

@@ -110,8 +110,8 @@ fn combinations(e: &Evidence) -> Vec<String> {
         &[e.rule("EXE001", Severity::High)],
     );
     hold(
-        "download-and-run command line run early",
-        &[e.early("CMD002", Severity::High)],
+        "download-and-run command line",
+        &[e.rule("CMD002", Severity::High)],
     );
     let runs = e.rule("CMD001", Severity::Info);
     hold(
@@ -145,15 +145,25 @@ fn combinations(e: &Evidence) -> Vec<String> {
         .or_else(|| e.rule("STL007", Severity::Medium));
     hold("sensitive data read and sent", &[sensitive, sends]);
     let drop_point = e.rule("STL007", Severity::High);
+    // Next to a drop endpoint (a webhook, a request catcher, a tunnel) any host data is telling,
+    // at any trigger.
+    let any_host_data = e
+        .rule("STL001", Severity::Info)
+        .or_else(|| e.rule("STL002", Severity::Info))
+        .or_else(|| e.rule("STL003", Severity::Info));
     hold(
         "data-drop endpoint with host data",
-        &[drop_point, host_data.or(sensitive)],
+        &[drop_point, any_host_data.or(sensitive)],
     );
     hold(
-        "data-drop endpoint contacted at install time",
+        "data-drop endpoint contacted at install/import time",
+        &[drop_point, early_network],
+    );
+    hold(
+        "browser secrets and Discord tokens taken together",
         &[
-            drop_point.filter(|f| f.trigger == Some(Trigger::Install)),
-            early_network,
+            e.rule("STL004", Severity::High),
+            e.rule("STL005", Severity::High),
         ],
     );
     hold(
@@ -168,6 +178,15 @@ fn combinations(e: &Evidence) -> Vec<String> {
         &[
             e.rule("FIL002", Severity::High),
             runs.or(e.rule("FIL001", Severity::Medium)),
+        ],
+    );
+    hold(
+        "obfuscator output runs strings as code",
+        &[
+            e.rule("TEC003", Severity::Medium)
+                .or(e.rule("TEC002", Severity::High)),
+            e.rule("EXE003", Severity::Info)
+                .or(e.rule("EXE001", Severity::Info)),
         ],
     );
     hold(

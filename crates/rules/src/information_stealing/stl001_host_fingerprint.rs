@@ -29,6 +29,27 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .severity(sev),
             );
         }
+        // Reconnaissance commands: their output is the host's identity or its secrets.
+        for call in file
+            .calls
+            .iter()
+            .filter(|c| crate::names::is_command(&c.name))
+        {
+            let Some(recon) = call.texts().find_map(|t| recon_command(&t)) else {
+                continue;
+            };
+            let sev = by_trigger(call.trigger, Severity::Low, Severity::Low, Severity::Info);
+            out.push(
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "recon-command",
+                    format!("runs `{recon}` to learn about the host"),
+                )
+                .severity(sev),
+            );
+        }
         for (s, frag, _) in crate::text::matches(pkg, fi, IP_SERVICES) {
             out.push(rule.at(
                 file,
@@ -39,6 +60,31 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// The first word of a command line, when it is a host-reconnaissance command.
+fn recon_command(line: &str) -> Option<&'static str> {
+    const RECON: &[&str] = &[
+        "whoami",
+        "hostname",
+        "id",
+        "uname",
+        "env",
+        "printenv",
+        "set",
+        "ipconfig",
+        "ifconfig",
+        "systeminfo",
+        "net",
+        "ip",
+        "ps",
+    ];
+    let first = line.split_whitespace().next()?;
+    let first = first.rsplit(['/', '\\']).next()?.trim_end_matches(".exe");
+    RECON
+        .iter()
+        .copied()
+        .find(|r| first.eq_ignore_ascii_case(r))
 }
 
 pub static IP_SERVICES: crate::text::Fragments = &[
