@@ -145,6 +145,14 @@ fn combinations(e: &Evidence) -> Vec<String> {
         .or_else(|| e.rule("STL007", Severity::Medium));
     hold("sensitive data read and sent", &[sensitive, sends]);
     let drop_point = e.rule("STL007", Severity::High);
+    hold(
+        "download from a drop point saved and run",
+        &[
+            e.find(|f| f.behaviour.ends_with("/save-download")),
+            runs,
+            e.rule("STL007", Severity::Medium),
+        ],
+    );
     // Next to a drop endpoint (a webhook, a request catcher, a tunnel) any host data is telling,
     // at any trigger.
     let any_host_data = e
@@ -153,7 +161,10 @@ fn combinations(e: &Evidence) -> Vec<String> {
         .or_else(|| e.rule("STL003", Severity::Info));
     hold(
         "data-drop endpoint with host data",
-        &[drop_point, any_host_data.or(sensitive)],
+        &[
+            e.rule("STL007", Severity::Medium),
+            any_host_data.or(sensitive),
+        ],
     );
     hold(
         "data-drop endpoint contacted at install/import time",

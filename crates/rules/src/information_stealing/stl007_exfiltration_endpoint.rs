@@ -68,5 +68,63 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .severity(sev),
             );
         }
+        // A URL to a bare public IP address: a server with no name to answer for it.
+        if let Some(s) = file
+            .strings
+            .iter()
+            .find(|s| public_ip_url(&s.value).is_some())
+        {
+            out.push(
+                rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    "ip-address-url",
+                    format!(
+                        "talks to a bare IP address: `{}`",
+                        malpi_python::cut(&s.value, 120)
+                    ),
+                )
+                .severity(Severity::Medium),
+            );
+        }
+    }
+}
+
+/// The IPv4 host of an `http(s)://` URL in `text`, when it is a public address.
+fn public_ip_url(text: &str) -> Option<[u8; 4]> {
+    if text.len() > 2_000 {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let start = lower
+        .find("http://")
+        .map(|i| i + 7)
+        .or_else(|| lower.find("https://").map(|i| i + 8))?;
+    let host = lower[start..]
+        .split(|c: char| c == '/' || c == ':' || c == '?' || c.is_whitespace())
+        .next()?;
+    let parts: Vec<u8> = host
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let ip: [u8; 4] = parts.try_into().ok()?;
+    let private = matches!(
+        ip,
+        [10, ..] | [127, ..] | [0, ..] | [192, 168, ..] | [169, 254, ..]
+    ) || (ip[0] == 172 && (16..32).contains(&ip[1]))
+        || ip[0] >= 224;
+    (!private).then_some(ip)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_addresses_only() {
+        assert!(super::public_ip_url("http://35.235.126.33/all.txt").is_some());
+        assert!(super::public_ip_url("https://8.8.8.8:8443/x").is_some());
+        assert!(super::public_ip_url("http://127.0.0.1:8000/").is_none());
+        assert!(super::public_ip_url("http://192.168.1.4/").is_none());
+        assert!(super::public_ip_url("https://example.com/1.2.3.4").is_none());
     }
 }
