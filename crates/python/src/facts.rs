@@ -200,6 +200,8 @@ pub struct FileFacts {
     /// Code held in strings and run (`exec("import os; ...")`), parsed in turn: its facts are
     /// among this file's, placed at the call that runs it.
     pub embedded: Vec<EmbeddedCode>,
+    /// Functions naming nothing the rules look at were left out of the parse.
+    pub pruned: bool,
     line_starts: Vec<u32>,
 }
 
@@ -234,6 +236,7 @@ impl FileFacts {
             classes: Vec::new(),
             truncated: false,
             embedded: Vec::new(),
+            pruned: false,
             line_starts,
         }
     }

@@ -8,6 +8,7 @@ mod analyzer;
 mod decoders;
 mod facts;
 mod fold;
+mod prune;
 mod resolve;
 mod scope;
 mod source;
@@ -29,9 +30,10 @@ pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
     analyze_screened(path, bytes, role, |_| true)
 }
 
-/// Like [`analyze`], but a module whose text `worth_parsing` rejects is not parsed: its facts
-/// hold its source and status [`ParseStatus::Screened`]. Files that run at install are always
-/// parsed.
+/// Like [`analyze`], but a module whose text `worth_parsing` rejects is not parsed (its facts
+/// hold its source and status [`ParseStatus::Screened`]), and in a large module the functions
+/// it rejects are left out of the parse ([`FileFacts::pruned`]). Files that run at install,
+/// and small files, are always parsed whole.
 pub fn analyze_screened(
     path: &str,
     bytes: &[u8],
@@ -39,14 +41,21 @@ pub fn analyze_screened(
     worth_parsing: impl Fn(&str) -> bool,
 ) -> FileFacts {
     let (text, _lossy) = decode(bytes);
-    if matches!(role, FileRole::Module | FileRole::Auxiliary) && !worth_parsing(&text) {
+    let screenable = matches!(role, FileRole::Module | FileRole::Auxiliary);
+    if screenable && text.len() > ALWAYS_PARSED_BYTES && !worth_parsing(&text) {
         let mut facts = FileFacts::new(path, role, text);
         facts.status = ParseStatus::Screened;
         return facts;
     }
     let mut budget = EMBEDDED_BYTES;
-    analyze_text(path, text, role, 0, &mut budget)
+    let prunable = screenable && text.len() >= prune::MIN_PRUNED_BYTES;
+    let prune_with: Option<&dyn Fn(&str) -> bool> =
+        if prunable { Some(&worth_parsing) } else { None };
+    analyze_text(path, text, role, 0, &mut budget, prune_with)
 }
+
+/// Files this small are always parsed: screening them would save nothing.
+const ALWAYS_PARSED_BYTES: usize = 4 << 10;
 
 /// How deep strings run as code are followed (code in a string in a string...).
 const MAX_EMBEDDED_DEPTH: u32 = 4;
@@ -59,6 +68,7 @@ fn analyze_text(
     role: FileRole,
     layer: u32,
     budget: &mut usize,
+    prune_with: Option<&dyn Fn(&str) -> bool>,
 ) -> FileFacts {
     let text = match role {
         // Only `import` lines of a .pth file run; the rest are path entries.
@@ -90,9 +100,15 @@ fn analyze_text(
         return tokens::analyze(facts, reason);
     }
 
-    let source = std::mem::take(&mut facts.source);
-    let parsed = ruff_python_parser::parse_unchecked_source(&source, PySourceType::Python);
-    facts.source = source;
+    let parse = |text: &str| ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
+    let pruned = prune_with.and_then(|worth| prune::prune(&facts.source, worth));
+    let mut parsed = parse(pruned.as_deref().unwrap_or(&facts.source));
+    if pruned.is_some() && !parsed.errors().is_empty() {
+        // The pruner misread the file (or it was broken already): parse it whole.
+        parsed = parse(&facts.source);
+    } else {
+        facts.pruned = pruned.is_some();
+    }
     let errors = parsed.errors().len();
     let first = parsed.errors().first().map(|e| {
         format!(
@@ -128,7 +144,7 @@ fn analyze_text(
         let written = facts.calls[call].name.contains(".write");
         let first_line = cut(code.trim_start().lines().next().unwrap_or(""), 120);
         let size = code.len();
-        let inner = analyze_text(&facts.path.clone(), code, role, layer + 1, budget);
+        let inner = analyze_text(&facts.path.clone(), code, role, layer + 1, budget, None);
         if written && inner.status != ParseStatus::Parsed {
             // Written text that is not clean Python (a shell script, a config): not code.
             continue;

@@ -10,9 +10,6 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// Files this small are always parsed: the screen would save nothing.
-pub const ALWAYS_PARSED_BYTES: usize = 4 << 10;
-
 /// Names whose presence makes a file worth parsing (matched case-insensitively, anywhere).
 const NAMES: &[&str] = &[
     // command execution
@@ -118,9 +115,19 @@ static SCREEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("screen patterns are valid")
 });
 
-/// Whether a Python file's text may hold anything a rule looks at.
+/// Whether Python text (a file, or one function of it) may hold anything a rule looks at.
 pub fn worth_parsing(source: &str) -> bool {
-    source.len() <= ALWAYS_PARSED_BYTES || SCREEN.is_match(source)
+    SCREEN.is_match(source) || has_compatibility_letters(source.as_bytes())
+}
+
+/// Python reads identifiers in NFKC form: `𝗿𝗲𝙦𝘂𝙚𝘀𝘁𝘀` (mathematical letters) and `ｒｅｑｕｅｓｔｓ`
+/// (full-width letters) are `requests`, invisible to a search for the name. Text holding
+/// such letters is parsed, which sees through them.
+fn has_compatibility_letters(source: &[u8]) -> bool {
+    // UTF-8 lead bytes of U+1D400..U+1D7FF and U+FF00..U+FFEF.
+    memchr::memmem::find(source, &[0xF0, 0x9D]).is_some()
+        || memchr::memmem::find(source, &[0xEF, 0xBC]).is_some()
+        || memchr::memmem::find(source, &[0xEF, 0xBD]).is_some()
 }
 
 #[cfg(test)]
@@ -142,8 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_code_and_small_files() {
+    fn plain_code_is_not_worth_parsing() {
         assert!(!worth_parsing(&big("def add(a, b):\n    return a + b")));
-        assert!(worth_parsing("def add(a, b):\n    return a + b"));
     }
 }
