@@ -24,7 +24,7 @@ fn main() {
     let t = Instant::now();
     let (mut screened, mut pruned) = (0, 0);
     for (p, b) in &files {
-        let f = malpi_python::analyze_screened(p, b, role, malpi_rules::screen::worth_parsing);
+        let f = malpi_python::analyze_screened(p, b, role, malpi_rules::screen::hits);
         screened += usize::from(f.status == malpi_python::ParseStatus::Screened);
         pruned += usize::from(f.pruned);
     }

@@ -27,31 +27,40 @@ const MAX_PARSE_BYTES: usize = 8 << 20;
 
 /// Analyse one Python file. `path` is its place in the package, used in findings.
 pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
-    analyze_screened(path, bytes, role, |_| true)
+    let (text, _lossy) = decode(bytes);
+    let mut budget = EMBEDDED_BYTES;
+    analyze_text(path, text, role, 0, &mut budget, None)
 }
 
-/// Like [`analyze`], but a module whose text `worth_parsing` rejects is not parsed (its facts
-/// hold its source and status [`ParseStatus::Screened`]), and in a large module the functions
-/// it rejects are left out of the parse ([`FileFacts::pruned`]). Files that run at install,
-/// and small files, are always parsed whole.
+/// Like [`analyze`], but a module in which `screen` finds nothing (it returns the sorted byte
+/// offsets of what it finds) is not parsed: its facts hold its source and status
+/// [`ParseStatus::Screened`]. In a large module, the functions holding no hit are left out
+/// of the parse ([`FileFacts::pruned`]). Files that run at install, and small files, are
+/// always parsed whole.
 pub fn analyze_screened(
     path: &str,
     bytes: &[u8],
     role: FileRole,
-    worth_parsing: impl Fn(&str) -> bool,
+    screen: impl Fn(&str) -> Vec<u32>,
 ) -> FileFacts {
     let (text, _lossy) = decode(bytes);
     let screenable = matches!(role, FileRole::Module | FileRole::Auxiliary);
-    if screenable && text.len() > ALWAYS_PARSED_BYTES && !worth_parsing(&text) {
-        let mut facts = FileFacts::new(path, role, text);
-        facts.status = ParseStatus::Screened;
-        return facts;
-    }
+    let hits = if screenable && text.len() > ALWAYS_PARSED_BYTES {
+        let hits = screen(&text);
+        if hits.is_empty() {
+            let mut facts = FileFacts::new(path, role, text);
+            facts.status = ParseStatus::Screened;
+            return facts;
+        }
+        Some(hits)
+    } else {
+        None
+    };
     let mut budget = EMBEDDED_BYTES;
-    let prunable = screenable && text.len() >= prune::MIN_PRUNED_BYTES;
-    let prune_with: Option<&dyn Fn(&str) -> bool> =
-        if prunable { Some(&worth_parsing) } else { None };
-    analyze_text(path, text, role, 0, &mut budget, prune_with)
+    let prune_at = hits
+        .as_deref()
+        .filter(|_| text.len() >= prune::MIN_PRUNED_BYTES);
+    analyze_text(path, text, role, 0, &mut budget, prune_at)
 }
 
 /// Files this small are always parsed: screening them would save nothing.
@@ -68,7 +77,7 @@ fn analyze_text(
     role: FileRole,
     layer: u32,
     budget: &mut usize,
-    prune_with: Option<&dyn Fn(&str) -> bool>,
+    prune_at: Option<&[u32]>,
 ) -> FileFacts {
     let text = match role {
         // Only `import` lines of a .pth file run; the rest are path entries.
@@ -101,7 +110,7 @@ fn analyze_text(
     }
 
     let parse = |text: &str| ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
-    let pruned = prune_with.and_then(|worth| prune::prune(&facts.source, worth));
+    let pruned = prune_at.and_then(|hits| prune::prune(&facts.source, hits));
     let mut parsed = parse(pruned.as_deref().unwrap_or(&facts.source));
     if pruned.is_some() && !parsed.errors().is_empty() {
         // The pruner misread the file (or it was broken already): parse it whole.

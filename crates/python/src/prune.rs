@@ -14,9 +14,13 @@ struct LineStart {
     indent: usize,
 }
 
-/// The source with every `def` (with its decorators) whose text `worth` rejects replaced by
-/// `pass`; `None` when nothing was pruned.
-pub fn prune(source: &str, worth: impl Fn(&str) -> bool) -> Option<String> {
+/// The source with every `def` (with its decorators) holding none of the `hits` (sorted byte
+/// offsets of what the screen found) replaced by `pass`; `None` when nothing was pruned.
+pub fn prune(source: &str, hits: &[u32]) -> Option<String> {
+    let worth = |start: usize, end: usize| {
+        let first = hits.partition_point(|&h| (h as usize) < start);
+        hits.get(first).is_some_and(|&h| (h as usize) < end)
+    };
     let starts = statement_starts(source.as_bytes())?;
     let bytes = source.as_bytes();
     let mut out: Option<Vec<u8>> = None;
@@ -57,13 +61,12 @@ pub fn prune(source: &str, worth: impl Fn(&str) -> bool) -> Option<String> {
         let end = starts
             .get(j)
             .map_or(bytes.len(), |s| line_begin(bytes, s.offset));
-        let block = &source[start.offset..end];
         // A decorated class stays (its methods are pruned one by one).
         let decorates_class = text.starts_with('@')
             && starts[i..j]
                 .iter()
                 .any(|s| s.indent == start.indent && source[s.offset..].starts_with("class "));
-        if !decorates_class && !worth(block) {
+        if !decorates_class && !worth(start.offset, end) {
             let buf = out.get_or_insert_with(|| bytes.to_vec());
             blank(&mut buf[start.offset..end]);
         }
@@ -96,6 +99,18 @@ fn line_begin(bytes: &[u8], offset: usize) -> usize {
         .map_or(0, |p| p + 1)
 }
 
+/// Bytes that matter to [`statement_starts`] outside strings.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"\n#()[]{}\"'";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Where each logical line's first token is, with its indentation. `None` for text the
 /// simple scanner cannot follow (tabs in indentation, unterminated strings): parse it whole.
 fn statement_starts(bytes: &[u8]) -> Option<Vec<LineStart>> {
@@ -124,6 +139,13 @@ fn statement_starts(bytes: &[u8]) -> Option<Vec<LineStart>> {
             }
             i += indent;
             continue;
+        }
+        // Most bytes change nothing: skip them in a tight loop.
+        while i < bytes.len() && !SPECIAL[bytes[i] as usize] {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
         }
         match bytes[i] {
             b'\n' => {
@@ -177,19 +199,19 @@ mod tests {
     #[test]
     fn a_decorated_function_ends_at_the_next_definition() {
         let src = "@d\ndef a():\n    return 1\n\ndef b():\n    system()\n";
-        let out = prune(src, |b| b.contains("system")).unwrap();
+        let out = prune(src, &hits_of(src, "system")).unwrap();
         assert!(out.contains("def b():\n    system()"), "{out}");
         assert!(!out.contains("return 1"));
     }
 
-    fn keep_if_system(block: &str) -> bool {
-        block.contains("system")
+    fn hits_of(src: &str, word: &str) -> Vec<u32> {
+        src.match_indices(word).map(|(i, _)| i as u32).collect()
     }
 
     #[test]
     fn prunes_plain_functions_and_keeps_offsets() {
         let src = "import os\n\ndef a(x):\n    return x + 1\n\n@deco\ndef b():\n    os.system('id')\n\nclass C:\n    def m(self):\n        '''doc\n        def not_a_def(): system\n        '''\n        return 2\n\n    def n(self):\n        return os.system('x')\n";
-        let out = prune(src, keep_if_system).expect("something pruned");
+        let out = prune(src, &hits_of(src, "system")).expect("something pruned");
         assert_eq!(out.len(), src.len());
         assert_eq!(out.lines().count(), src.lines().count());
         assert!(out.contains("pass"));
@@ -203,7 +225,7 @@ mod tests {
     #[test]
     fn pruned_source_still_parses() {
         let src = "class C:\n    def a(self):\n        return 1\n\n    @property\n    def b(self):\n        return [\n            1,\n        ]\n\ndef f():\n    x = (\n        1)\n    return x\n";
-        let out = prune(src, |_| false).expect("pruned");
+        let out = prune(src, &[]).expect("pruned");
         let parsed =
             ruff_python_parser::parse_unchecked_source(&out, ruff_python_ast::PySourceType::Python);
         assert!(parsed.errors().is_empty(), "{out}\n{:?}", parsed.errors());
@@ -211,7 +233,7 @@ mod tests {
 
     #[test]
     fn tabs_and_broken_strings_are_left_whole() {
-        assert!(prune("def f():\n\treturn 1\n", |_| false).is_none());
-        assert!(prune("def f():\n    return '''open\n", |_| false).is_none());
+        assert!(prune("def f():\n\treturn 1\n", &[]).is_none());
+        assert!(prune("def f():\n    return '''open\n", &[]).is_none());
     }
 }

@@ -117,17 +117,31 @@ static SCREEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
 
 /// Whether Python text (a file, or one function of it) may hold anything a rule looks at.
 pub fn worth_parsing(source: &str) -> bool {
-    SCREEN.is_match(source) || has_compatibility_letters(source.as_bytes())
+    SCREEN.is_match(source) || !compatibility_letters(source.as_bytes()).is_empty()
+}
+
+/// Where in `source` the screen sees something (sorted byte offsets), in one pass: a file
+/// with none is not parsed, and a function of a large file with none is pruned.
+pub fn hits(source: &str) -> Vec<u32> {
+    let mut at: Vec<u32> = SCREEN.find_iter(source).map(|m| m.start() as u32).collect();
+    let letters = compatibility_letters(source.as_bytes());
+    if !letters.is_empty() {
+        at.extend(letters);
+        at.sort_unstable();
+    }
+    at
 }
 
 /// Python reads identifiers in NFKC form: `𝗿𝗲𝙦𝘂𝙚𝘀𝘁𝘀` (mathematical letters) and `ｒｅｑｕｅｓｔｓ`
 /// (full-width letters) are `requests`, invisible to a search for the name. Text holding
 /// such letters is parsed, which sees through them.
-fn has_compatibility_letters(source: &[u8]) -> bool {
+fn compatibility_letters(source: &[u8]) -> Vec<u32> {
     // UTF-8 lead bytes of U+1D400..U+1D7FF and U+FF00..U+FFEF.
-    memchr::memmem::find(source, &[0xF0, 0x9D]).is_some()
-        || memchr::memmem::find(source, &[0xEF, 0xBC]).is_some()
-        || memchr::memmem::find(source, &[0xEF, 0xBD]).is_some()
+    let mut at = Vec::new();
+    for lead in [[0xF0, 0x9D], [0xEF, 0xBC], [0xEF, 0xBD]] {
+        at.extend(memchr::memmem::find_iter(source, &lead).map(|i| i as u32));
+    }
+    at
 }
 
 #[cfg(test)]

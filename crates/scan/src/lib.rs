@@ -215,7 +215,7 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
             &m.path,
             &m.data,
             role_of(&m.path, false),
-            malpi_rules::screen::worth_parsing,
+            malpi_rules::screen::hits,
         )
     };
     let python: Vec<&malpi_archive::Member> =
