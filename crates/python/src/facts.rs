@@ -320,3 +320,25 @@ fn line_starts(source: &str) -> Vec<u32> {
     starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1));
     starts
 }
+
+/// A fact with a place and a trigger, which code run from a string moves to the running call.
+pub(crate) trait Placed {
+    fn trigger(&self) -> Trigger;
+    fn place(&mut self, span: Span, trigger: Trigger);
+}
+
+macro_rules! placed {
+    ($($t:ty),*) => {$(
+        impl Placed for $t {
+            fn trigger(&self) -> Trigger {
+                self.trigger
+            }
+            fn place(&mut self, span: Span, trigger: Trigger) {
+                self.span = span;
+                self.trigger = trigger;
+            }
+        }
+    )*};
+}
+
+placed!(Call, StrLit, Import, NameRef, EmbeddedCode);

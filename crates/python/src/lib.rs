@@ -174,35 +174,27 @@ fn analyze_text(
 /// Add the facts of code run from a string to the file that runs it, at the running call:
 /// what runs at its top level runs when that call does.
 fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: Trigger) {
-    let when = |t: Trigger| if t == Trigger::Runtime { t } else { trigger };
-    facts.calls.extend(inner.calls.into_iter().map(|mut c| {
-        c.span = span;
-        c.trigger = when(c.trigger);
-        c
-    }));
-    facts.strings.extend(inner.strings.into_iter().map(|mut s| {
-        s.span = span;
-        s.trigger = when(s.trigger);
-        s.folded = true;
-        s
-    }));
-    facts.imports.extend(inner.imports.into_iter().map(|mut i| {
-        i.span = span;
-        i.trigger = when(i.trigger);
-        i
-    }));
-    facts.refs.extend(inner.refs.into_iter().map(|mut r| {
-        r.span = span;
-        r.trigger = when(r.trigger);
-        r
-    }));
+    fn moved<T: Placed>(items: Vec<T>, span: Span, trigger: Trigger) -> impl Iterator<Item = T> {
+        items.into_iter().map(move |mut item| {
+            let t = if item.trigger() == Trigger::Runtime {
+                Trigger::Runtime
+            } else {
+                trigger
+            };
+            item.place(span, t);
+            item
+        })
+    }
+    facts.calls.extend(moved(inner.calls, span, trigger));
     facts
-        .embedded
-        .extend(inner.embedded.into_iter().map(|mut e| {
-            e.span = span;
-            e.trigger = when(e.trigger);
-            e
+        .strings
+        .extend(moved(inner.strings, span, trigger).map(|mut s| {
+            s.folded = true;
+            s
         }));
+    facts.imports.extend(moved(inner.imports, span, trigger));
+    facts.refs.extend(moved(inner.refs, span, trigger));
+    facts.embedded.extend(moved(inner.embedded, span, trigger));
 }
 
 #[cfg(test)]
