@@ -7,13 +7,17 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+// The same allocator as the malpi binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let dir = std::env::var_os("MALPI_BENCH_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/benign")
         });
-    let Ok(inputs) = malpi_scan::discover(std::slice::from_ref(&dir)) else {
+    let Ok(mut inputs) = malpi_scan::discover(std::slice::from_ref(&dir)) else {
         eprintln!("bench: {} not found; nothing measured", dir.display());
         return;
     };
@@ -26,6 +30,8 @@ fn main() {
         .stack_size(256 << 20)
         .build()
         .unwrap();
+    // Largest first, as `malpi scan` schedules: a big package last would run on one core.
+    inputs.sort_by_cached_key(|p| std::cmp::Reverse(std::fs::metadata(p).map_or(0, |m| m.len())));
     let bytes: u64 = inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
@@ -37,6 +43,7 @@ fn main() {
         let findings: usize = pool.install(|| {
             inputs
                 .par_iter()
+                .with_max_len(1)
                 .map(|p| malpi_scan::scan_path(p, &opts).findings.len())
                 .sum()
         });
