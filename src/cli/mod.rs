@@ -1,6 +1,7 @@
 //! Command-line interface: flags, and the exit-code contract (0 nothing at or above
 //! `--fail-on`, 1 something was, 2 usage or I/O error).
 
+mod deobfuscate;
 mod eval;
 mod facts;
 mod output;
@@ -37,6 +38,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Show what the analysis sees in one Python file (for rule writers).
     Facts(facts::FactsArgs),
+    /// Print the layers of code a Python file hides in strings, decoded statically.
+    Deobfuscate(deobfuscate::DeobfuscateArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Facts(a) => facts::run(a),
+        Command::Deobfuscate(a) => deobfuscate::run(a),
     }
 }
 

@@ -41,8 +41,10 @@ pub struct Analyzer {
     keep_docstrings: bool,
     /// Line of the last span: the walk moves forward, so the next is usually on it or near.
     line_hint: std::cell::Cell<usize>,
-    /// Constant strings run as code, with the index of the call that runs each.
-    code_in_strings: Vec<(String, usize)>,
+    /// Constant strings run as code (or written out as scripts).
+    code_in_strings: Vec<PendingCode>,
+    /// A decompressor hit the output budget while folding (a bomb, or a huge payload).
+    pub(crate) decode_overflow: std::cell::Cell<bool>,
 }
 
 #[derive(Default)]
@@ -64,6 +66,7 @@ impl Analyzer {
             keep_docstrings,
             line_hint: std::cell::Cell::new(0),
             code_in_strings: Vec::new(),
+            decode_overflow: std::cell::Cell::new(false),
             facts,
             scope: Scope::default(),
             functions: Vec::new(),
@@ -78,9 +81,15 @@ impl Analyzer {
 
     /// Walk a module: its facts, and the constant strings it runs as code (with the index
     /// of the call that runs each).
-    pub fn run(mut self, body: &[Stmt]) -> (FileFacts, Vec<(String, usize)>) {
+    pub fn run(mut self, body: &[Stmt]) -> (FileFacts, Vec<PendingCode>) {
         self.visit_body(body);
         self.assign_triggers();
+        if self.decode_overflow.get() {
+            self.facts.decoding_stopped = Some(format!(
+                "a decompressed payload grew past {} bytes",
+                crate::decoders::MAX_DECODED
+            ));
+        }
         (self.facts, self.code_in_strings)
     }
 
@@ -359,7 +368,12 @@ impl Analyzer {
                 _ => None,
             };
             if let Some(code) = code.filter(|c| c.len() >= 8) {
-                self.code_in_strings.push((code, self.facts.calls.len()));
+                let chain = self.layer_chain(&call.arguments.args[0], 0);
+                self.code_in_strings.push(PendingCode {
+                    code,
+                    call: self.facts.calls.len(),
+                    chain,
+                });
             }
         } else if (name.ends_with(".write") || name.ends_with(".write_text"))
             && self.code_in_strings.len() < MAX_CODE_IN_STRINGS
@@ -372,7 +386,12 @@ impl Analyzer {
                 _ => None,
             };
             if let Some(code) = code.filter(|c| looks_like_python(c)) {
-                self.code_in_strings.push((code, self.facts.calls.len()));
+                let chain = self.layer_chain(&call.arguments.args[0], 0);
+                self.code_in_strings.push(PendingCode {
+                    code,
+                    call: self.facts.calls.len(),
+                    chain,
+                });
             }
         }
         let span = self.span_of(call);
@@ -450,6 +469,29 @@ impl Analyzer {
             }
             _ => {}
         }
+    }
+}
+
+/// A string found to be run as code (or written out as a script), waiting to be parsed.
+pub struct PendingCode {
+    pub code: String,
+    /// Index of the call that runs (or writes) it in `FileFacts::calls`.
+    pub call: usize,
+    /// The decoders the argument went through, first applied first.
+    pub chain: Vec<String>,
+}
+
+/// Whether an expression calls `chr` somewhere (a `chr` list or comprehension).
+fn mentions_chr(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(c) => {
+            matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == "chr")
+                || c.arguments.args.iter().any(mentions_chr)
+        }
+        Expr::Generator(g) => mentions_chr(&g.elt),
+        Expr::ListComp(g) => mentions_chr(&g.elt),
+        Expr::Name(n) => n.id.as_str() == "chr",
+        _ => false,
     }
 }
 
@@ -660,6 +702,72 @@ impl<'a> Visitor<'a> for Analyzer {
 }
 
 impl Analyzer {
+    /// The transformations an argument applies to its constant, first applied first:
+    /// decoders (`base64.b64decode`, `zlib.decompress`...), `reversal`, `chr`, `bytes`, `xor`.
+    fn layer_chain(&self, expr: &Expr, depth: u32) -> Vec<String> {
+        if depth > 32 {
+            return Vec::new();
+        }
+        match expr {
+            Expr::Subscript(s) => {
+                let mut chain = self.layer_chain(&s.value, depth + 1);
+                if let Expr::Slice(sl) = s.slice.as_ref() {
+                    let step = sl.step.as_deref().and_then(|e| self.fold(e));
+                    if matches!(step, Some(Const::Int(n)) if n < 0) {
+                        chain.push("reversal".into());
+                    }
+                }
+                chain
+            }
+            Expr::Call(c) => {
+                let first = c.arguments.args.first();
+                // `x.decode()`, `x.encode()`: the data is the receiver; `"".join(x)`: the argument.
+                let (mut chain, method) = match c.func.as_ref() {
+                    Expr::Attribute(a) if first.is_none() || a.attr.as_str() != "join" => {
+                        let receiver = self.layer_chain(&a.value, depth + 1);
+                        let from_arg = first
+                            .map(|f| self.layer_chain(f, depth + 1))
+                            .unwrap_or_default();
+                        (
+                            if receiver.is_empty() {
+                                from_arg
+                            } else {
+                                receiver
+                            },
+                            Some(a.attr.as_str()),
+                        )
+                    }
+                    Expr::Attribute(a) => (
+                        first
+                            .map(|f| self.layer_chain(f, depth + 1))
+                            .unwrap_or_default(),
+                        Some(a.attr.as_str()),
+                    ),
+                    _ => (
+                        first
+                            .map(|f| self.layer_chain(f, depth + 1))
+                            .unwrap_or_default(),
+                        None,
+                    ),
+                };
+                let name = self.qualify(&c.func).unwrap_or_default();
+                let comprehension_xor = first.is_some_and(|f| {
+                    matches!(f, Expr::Generator(g) if matches!(g.elt.as_ref(), Expr::BinOp(b) if b.op == ast::Operator::BitXor))
+                        || matches!(f, Expr::ListComp(g) if matches!(g.elt.as_ref(), Expr::BinOp(b) if b.op == ast::Operator::BitXor))
+                });
+                if crate::fold::is_decoding_call(&name) {
+                    chain.push(name);
+                } else if matches!(name.as_str(), "builtins.bytes" | "builtins.bytearray") {
+                    chain.push(if comprehension_xor { "xor" } else { "bytes" }.into());
+                } else if method == Some("join") && first.is_some_and(|f| mentions_chr(f)) {
+                    chain.push("chr".into());
+                }
+                chain
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Fold a composite expression once, at its outermost point, and keep the result as a
     /// string fact when it differs from every literal inside it.
     fn fold_composite(&mut self, expr: &Expr) -> bool {

@@ -40,12 +40,16 @@ pub enum FileRole {
 }
 
 /// A position in the file: 1-based line and column (in characters), and the byte range.
+/// Facts found in code decoded from a string sit at the call that runs it, with `layer`
+/// naming which decoded payload they come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Span {
     pub line: u32,
     pub column: u32,
     pub start: u32,
     pub end: u32,
+    /// 0: the file's own text; k: `FileFacts::embedded[k - 1]`.
+    pub layer: u32,
 }
 
 /// A value known without running anything.
@@ -60,6 +64,15 @@ pub enum Const {
 impl Const {
     /// The value as text: strings as they are, bytes decoded lossily, lists joined by spaces
     /// (so `["curl", url, "|", "sh"]` reads like the shell line it becomes).
+    /// The bytes of a string or bytes constant (a decoder's input).
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Const::Str(s) => Some(s.into_bytes()),
+            Const::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
     pub fn text(&self) -> Option<String> {
         match self {
             Const::Str(s) => Some(s.clone()),
@@ -202,6 +215,9 @@ pub struct FileFacts {
     pub embedded: Vec<EmbeddedCode>,
     /// Functions naming nothing the rules look at were left out of the parse.
     pub pruned: bool,
+    /// Why decoding strings run as code stopped early (layers too deep, bytes past the
+    /// budget, a decompression bomb), when it did.
+    pub decoding_stopped: Option<String>,
     line_starts: Vec<u32>,
 }
 
@@ -215,10 +231,17 @@ pub struct EmbeddedCode {
     pub size: usize,
     /// How many strings deep (1: run by the file itself).
     pub depth: u32,
+    /// The layer holding the call that runs it (0: the file's own text).
+    pub parent: u32,
+    /// The decoders its text went through, first applied first (`base64.b64decode`,
+    /// `zlib.decompress`...); empty for code written as a plain string.
+    pub chain: Vec<String>,
     /// Written to a file (for an interpreter to run) rather than run in place.
     pub written: bool,
     /// Its first line, for explanations.
     pub first_line: String,
+    /// The decoded code itself (what `malpi deobfuscate` prints).
+    pub code: String,
 }
 
 impl FileFacts {
@@ -237,6 +260,7 @@ impl FileFacts {
             truncated: false,
             embedded: Vec::new(),
             pruned: false,
+            decoding_stopped: None,
             line_starts,
         }
     }
@@ -283,7 +307,38 @@ impl FileFacts {
             column: column as u32,
             start,
             end,
+            layer: 0,
         }
+    }
+
+    /// Where a fact of a decoded layer came from, for explanations:
+    /// `setup.py:12 → base64.b64decode → zlib.decompress → <payload>`; `None` for the file's
+    /// own text.
+    pub fn provenance(&self, layer: u32) -> Option<String> {
+        let mut steps: Vec<String> = Vec::new();
+        let mut current = layer;
+        // Walk up to the surface; parents always come before their children.
+        while current > 0 && steps.len() < 256 {
+            let code = self.embedded.get(current as usize - 1)?;
+            let mut step = code.chain.join(" → ");
+            if !step.is_empty() {
+                step.push_str(" → ");
+            }
+            step.push_str(if code.written {
+                "<written script>"
+            } else {
+                "<payload>"
+            });
+            steps.push(step);
+            if code.parent >= current {
+                break;
+            }
+            current = code.parent;
+        }
+        // Every layer's facts sit at the surface call that started the chain.
+        let surface = self.embedded.get(layer as usize - 1)?.span.line;
+        steps.reverse();
+        Some(format!("{}:{surface} → {}", self.path, steps.join(" → ")))
     }
 
     /// The source line of a span, trimmed and cut to a readable length.
@@ -324,6 +379,7 @@ fn line_starts(source: &str) -> Vec<u32> {
 /// A fact with a place and a trigger, which code run from a string moves to the running call.
 pub(crate) trait Placed {
     fn trigger(&self) -> Trigger;
+    fn layer(&self) -> u32;
     fn place(&mut self, span: Span, trigger: Trigger);
 }
 
@@ -333,6 +389,9 @@ macro_rules! placed {
             fn trigger(&self) -> Trigger {
                 self.trigger
             }
+            fn layer(&self) -> u32 {
+                self.span.layer
+            }
             fn place(&mut self, span: Span, trigger: Trigger) {
                 self.span = span;
                 self.trigger = trigger;
@@ -341,4 +400,4 @@ macro_rules! placed {
     )*};
 }
 
-placed!(Call, StrLit, Import, NameRef, EmbeddedCode);
+placed!(Call, StrLit, Import, NameRef);

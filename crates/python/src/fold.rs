@@ -5,6 +5,7 @@
 use ruff_python_ast::{self as ast, Expr, Number, Operator, UnaryOp};
 
 use crate::analyzer::Analyzer;
+use crate::decoders;
 use crate::facts::Const;
 
 /// Largest string or byte string folding may produce (a `"a" * 10**9` must not allocate).
@@ -143,8 +144,23 @@ impl Analyzer {
         }
     }
 
+    /// A decompressor's result; a bomb stops at the budget and is noted for a finding.
+    fn decoded(&self, result: Result<Vec<u8>, decoders::DecodeError>) -> Option<Const> {
+        match result {
+            Ok(data) => Some(Const::Bytes(data)),
+            Err(decoders::DecodeError::TooLarge) => {
+                self.decode_overflow.set(true);
+                None
+            }
+            Err(decoders::DecodeError::Invalid) => None,
+        }
+    }
+
     fn fold_call(&self, c: &ast::ExprCall, env: &Env, d: u32) -> Option<Const> {
         let args = &c.arguments.args;
+        if let Some(decrypted) = self.fold_decrypt(c, env, d) {
+            return Some(decrypted);
+        }
         // Methods of a constant receiver: "".join(...), b"".decode(), s.replace(...).
         if let Expr::Attribute(attr) = c.func.as_ref() {
             let method = attr.attr.as_str();
@@ -193,6 +209,9 @@ impl Analyzer {
                 _ => None,
             },
             "builtins.bytes" | "builtins.bytearray" => {
+                if let Some(x) = args.first().and_then(|a| self.fold_xor_zip(a, env, d)) {
+                    return Some(Const::Bytes(x));
+                }
                 match arg0().or_else(|| args.first().and_then(|a| self.fold_iterable(a, env, d)))? {
                     Const::List(items) => items
                         .into_iter()
@@ -212,12 +231,65 @@ impl Analyzer {
             | "base64.urlsafe_b64decode"
             | "base64.decodebytes"
             | "base64.decodestring"
-            | "binascii.a2b_base64" => match arg0()? {
-                Const::Str(s) => crate::decoders::base64_decode(s.as_bytes()).map(Const::Bytes),
-                Const::Bytes(b) => crate::decoders::base64_decode(&b).map(Const::Bytes),
-                _ => None,
-            },
-            "bytes.fromhex" | "bytearray.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" => {
+            | "binascii.a2b_base64" => {
+                decoders::base64_decode(&arg0()?.into_bytes()?).map(Const::Bytes)
+            }
+            "base64.b32decode" => decoders::base32_decode(&arg0()?.into_bytes()?).map(Const::Bytes),
+            "base64.b16decode" => hex_decode(&arg0()?.text()?).map(Const::Bytes),
+            "base64.b85decode" => decoders::base85_decode(&arg0()?.into_bytes()?).map(Const::Bytes),
+            "base64.a85decode" => decoders::a85_decode(&arg0()?.into_bytes()?).map(Const::Bytes),
+            "zlib.decompress" | "gzip.decompress" | "bz2.decompress" | "lzma.decompress" => {
+                let data = arg0()?.into_bytes()?;
+                let decoded = match name.as_str() {
+                    "zlib.decompress" => decoders::zlib_decompress(&data),
+                    "gzip.decompress" => decoders::gzip_decompress(&data),
+                    "bz2.decompress" => decoders::bz2_decompress(&data),
+                    _ => decoders::lzma_decompress(&data),
+                };
+                self.decoded(decoded)
+            }
+            "codecs.decode" => {
+                let codec = args
+                    .get(1)
+                    .and_then(|a| self.fold_in(a, env, d))
+                    .and_then(|c| c.text())
+                    .unwrap_or_else(|| "utf-8".into())
+                    .to_ascii_lowercase()
+                    .replace('-', "_");
+                let data = arg0()?;
+                match codec.as_str() {
+                    "rot13" | "rot_13" => Some(Const::Str(decoders::rot13(&data.text()?))),
+                    "hex" | "hex_codec" => hex_decode(&data.text()?).map(Const::Bytes),
+                    "base64" | "base64_codec" | "base_64" => {
+                        decoders::base64_decode(&data.into_bytes()?).map(Const::Bytes)
+                    }
+                    "zlib" | "zlib_codec" | "zip" => {
+                        self.decoded(decoders::zlib_decompress(&data.into_bytes()?))
+                    }
+                    "bz2" | "bz2_codec" => {
+                        self.decoded(decoders::bz2_decompress(&data.into_bytes()?))
+                    }
+                    "utf_8" | "utf8" | "ascii" | "latin_1" => match data {
+                        Const::Bytes(b) => {
+                            Some(Const::Str(String::from_utf8_lossy(&b).into_owned()))
+                        }
+                        s @ Const::Str(_) => Some(s),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            "marshal.loads" => {
+                let data = arg0()?.into_bytes()?;
+                let summary = crate::marshal::read(&data)?;
+                Some(Const::Str(crate::unmarshal::as_source(&summary)))
+            }
+            "bytes.fromhex"
+            | "bytearray.fromhex"
+            | "builtins.bytes.fromhex"
+            | "builtins.bytearray.fromhex"
+            | "binascii.unhexlify"
+            | "binascii.a2b_hex" => {
                 let text = arg0()?.text()?;
                 hex_decode(&text).map(Const::Bytes)
             }
@@ -226,6 +298,115 @@ impl Analyzer {
                 Some(it)
             }
             _ => None,
+        }
+    }
+
+    /// `Fernet(key).decrypt(token)` and `AES.new(key, mode[, iv]).decrypt(data)` with the key
+    /// and the data both constant in the file: the payload is read as the package would.
+    fn fold_decrypt(&self, c: &ast::ExprCall, env: &Env, d: u32) -> Option<Const> {
+        let Expr::Attribute(attr) = c.func.as_ref() else {
+            return None;
+        };
+        if attr.attr.as_str() != "decrypt" {
+            return None;
+        }
+        let Expr::Call(maker) = attr.value.as_ref() else {
+            return None;
+        };
+        let made = self.qualify(&maker.func)?;
+        let data = self
+            .fold_in(c.arguments.args.first()?, env, d)?
+            .into_bytes()?;
+        let arg = |i: usize| {
+            maker
+                .arguments
+                .args
+                .get(i)
+                .and_then(|a| self.fold_in(a, env, d))
+        };
+        if made.ends_with("Fernet") {
+            let key = arg(0)?.into_bytes()?;
+            return decoders::fernet_decrypt(&key, &data).map(Const::Bytes);
+        }
+        if made.ends_with("AES.new") {
+            let key = arg(0)?.into_bytes()?;
+            let mode = maker.arguments.args.get(1).and_then(|m| {
+                self.qualify(m)
+                    .or_else(|| self.fold_in(m, env, d).and_then(|v| v.text()))
+            });
+            let cbc = mode.as_deref().is_some_and(|m| m.ends_with("MODE_CBC"))
+                || matches!(arg(1), Some(Const::Int(2)));
+            let iv = if cbc {
+                Some(
+                    arg(2)
+                        .or_else(|| {
+                            maker
+                                .arguments
+                                .keywords
+                                .iter()
+                                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "iv"))
+                                .and_then(|k| self.fold_in(&k.value, env, d))
+                        })?
+                        .into_bytes()?,
+                )
+            } else {
+                None
+            };
+            return decoders::aes_decrypt(&key, iv.as_deref(), &data).map(Const::Bytes);
+        }
+        None
+    }
+
+    /// `(a ^ b for a, b in zip(data, itertools.cycle(key)))`: the repeating-key XOR idiom.
+    fn fold_xor_zip(&self, expr: &Expr, env: &Env, d: u32) -> Option<Vec<u8>> {
+        let (Expr::Generator(ast::ExprGenerator {
+            elt, generators, ..
+        })
+        | Expr::ListComp(ast::ExprListComp {
+            elt, generators, ..
+        })) = expr
+        else {
+            return None;
+        };
+        let [generator] = &generators[..] else {
+            return None;
+        };
+        let (Expr::BinOp(op), Expr::Tuple(target), Expr::Call(zip)) =
+            (elt.as_ref(), &generator.target, &generator.iter)
+        else {
+            return None;
+        };
+        let names: Vec<&str> = target
+            .elts
+            .iter()
+            .filter_map(|e| e.as_name_expr().map(|n| n.id.as_str()))
+            .collect();
+        let operands =
+            [op.left.as_ref(), op.right.as_ref()].map(|e| e.as_name_expr().map(|n| n.id.as_str()));
+        let pairs = names.len() == 2
+            && (operands == [Some(names[0]), Some(names[1])]
+                || operands == [Some(names[1]), Some(names[0])]);
+        if op.op != Operator::BitXor || !pairs || self.qualify(&zip.func)? != "builtins.zip" {
+            return None;
+        }
+        let [data, key] = &zip.arguments.args[..] else {
+            return None;
+        };
+        let data = self.fold_in(data, env, d)?.into_bytes()?;
+        match key {
+            // `cycle(key)` repeats the key over all the data.
+            Expr::Call(cycle) if self.qualify(&cycle.func)?.ends_with("cycle") => {
+                let key = self
+                    .fold_in(cycle.arguments.args.first()?, env, d)?
+                    .into_bytes()?;
+                (!key.is_empty()).then(|| decoders::xor(&data, &key))
+            }
+            // A plain key: zip stops at the shorter of the two.
+            other => {
+                let key = self.fold_in(other, env, d)?.into_bytes()?;
+                let n = data.len().min(key.len());
+                Some(decoders::xor(&data[..n], &key[..n]))
+            }
         }
     }
 
@@ -468,4 +649,28 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
         .chunks(2)
         .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
         .collect()
+}
+
+/// Calls that decode, decompress, decrypt or unmarshal: the layers of a hidden payload.
+pub fn is_decoding_call(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(
+        last,
+        "b64decode"
+            | "b32decode"
+            | "b16decode"
+            | "b85decode"
+            | "a85decode"
+            | "standard_b64decode"
+            | "urlsafe_b64decode"
+            | "decodebytes"
+            | "decodestring"
+            | "a2b_base64"
+            | "a2b_hex"
+            | "unhexlify"
+            | "fromhex"
+            | "decompress"
+            | "decrypt"
+            | "loads"
+    ) || name == "codecs.decode"
 }

@@ -8,11 +8,13 @@ mod analyzer;
 mod decoders;
 mod facts;
 mod fold;
+mod marshal;
 mod prune;
 mod resolve;
 mod scope;
 mod source;
 mod tokens;
+mod unmarshal;
 
 pub use facts::*;
 pub use fold::hex_decode;
@@ -67,9 +69,9 @@ pub fn analyze_screened(
 const ALWAYS_PARSED_BYTES: usize = 4 << 10;
 
 /// How deep strings run as code are followed (code in a string in a string...).
-const MAX_EMBEDDED_DEPTH: u32 = 4;
+const MAX_EMBEDDED_DEPTH: u32 = 32;
 /// Bytes of code-in-strings parsed per file, all depths together.
-const EMBEDDED_BYTES: usize = 4 << 20;
+const EMBEDDED_BYTES: usize = 16 << 20;
 
 fn analyze_text(
     path: &str,
@@ -144,16 +146,27 @@ fn analyze_text(
         // add what the token reader sees.
         tokens::merge(&mut facts);
     }
-    for (code, call) in code_in_strings {
-        if layer >= MAX_EMBEDDED_DEPTH || code.len() > *budget {
+    for pending in code_in_strings {
+        let code = pending.code;
+        if layer >= MAX_EMBEDDED_DEPTH {
+            facts.decoding_stopped = Some(format!(
+                "code in strings nested more than {MAX_EMBEDDED_DEPTH} layers deep"
+            ));
+            break;
+        }
+        if code.len() > *budget {
+            facts.decoding_stopped = Some(format!(
+                "more than {EMBEDDED_BYTES} bytes of code decoded from strings"
+            ));
             break;
         }
         *budget -= code.len();
-        let (span, trigger) = (facts.calls[call].span, facts.calls[call].trigger);
-        let written = facts.calls[call].name.contains(".write");
+        let call = &facts.calls[pending.call];
+        let (span, trigger) = (call.span, call.trigger);
+        let written = call.name.contains(".write");
         let first_line = cut(code.trim_start().lines().next().unwrap_or(""), 120);
         let size = code.len();
-        let inner = analyze_text(&facts.path.clone(), code, role, layer + 1, budget, None);
+        let mut inner = analyze_text(&facts.path.clone(), code, role, layer + 1, budget, None);
         if written && inner.status != ParseStatus::Parsed {
             // Written text that is not clean Python (a shell script, a config): not code.
             continue;
@@ -163,38 +176,79 @@ fn analyze_text(
             trigger,
             size,
             depth: layer + 1,
+            parent: span.layer,
+            chain: pending.chain,
             written,
             first_line,
+            code: std::mem::take(&mut inner.source),
         });
+        if facts.decoding_stopped.is_none() {
+            facts.decoding_stopped = inner.decoding_stopped.clone();
+        }
         merge_embedded(&mut facts, inner, span, trigger);
     }
     facts
 }
 
 /// Add the facts of code run from a string to the file that runs it, at the running call:
-/// what runs at its top level runs when that call does.
+/// what runs at its top level runs when that call does. `facts.embedded` already ends with
+/// the entry of this code; the inner file's own layers are numbered after it.
 fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: Trigger) {
-    fn moved<T: Placed>(items: Vec<T>, span: Span, trigger: Trigger) -> impl Iterator<Item = T> {
+    let this = facts.embedded.len() as u32;
+    let layer_of = move |inner_layer: u32| {
+        if inner_layer == 0 {
+            this
+        } else {
+            this + inner_layer
+        }
+    };
+    fn moved<T: Placed>(
+        items: Vec<T>,
+        span: Span,
+        trigger: Trigger,
+        layer_of: impl Fn(u32) -> u32,
+    ) -> impl Iterator<Item = T> {
         items.into_iter().map(move |mut item| {
             let t = if item.trigger() == Trigger::Runtime {
                 Trigger::Runtime
             } else {
                 trigger
             };
-            item.place(span, t);
+            let layer = layer_of(item.layer());
+            item.place(Span { layer, ..span }, t);
             item
         })
     }
-    facts.calls.extend(moved(inner.calls, span, trigger));
+    facts
+        .calls
+        .extend(moved(inner.calls, span, trigger, layer_of));
     facts
         .strings
-        .extend(moved(inner.strings, span, trigger).map(|mut s| {
+        .extend(moved(inner.strings, span, trigger, layer_of).map(|mut s| {
             s.folded = true;
             s
         }));
-    facts.imports.extend(moved(inner.imports, span, trigger));
-    facts.refs.extend(moved(inner.refs, span, trigger));
-    facts.embedded.extend(moved(inner.embedded, span, trigger));
+    facts
+        .imports
+        .extend(moved(inner.imports, span, trigger, layer_of));
+    facts
+        .refs
+        .extend(moved(inner.refs, span, trigger, layer_of));
+    facts
+        .embedded
+        .extend(inner.embedded.into_iter().map(|mut e| {
+            e.parent = layer_of(e.parent);
+            e.span = Span {
+                layer: e.parent,
+                ..span
+            };
+            e.trigger = if e.trigger == Trigger::Runtime {
+                Trigger::Runtime
+            } else {
+                trigger
+            };
+            e
+        }));
 }
 
 #[cfg(test)]

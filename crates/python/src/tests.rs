@@ -183,12 +183,67 @@ fn code_run_from_a_string_is_analysed_at_the_running_call() {
 
 #[test]
 fn code_in_strings_nests_only_so_deep() {
-    // exec("exec(\"exec(...)\")") many layers down: followed to the limit, then dropped.
+    // exec(base64.b64decode("...")) 34 layers down: followed to the limit, then a stop is noted.
     let mut code = String::from("import os; os.system('id')");
-    for _ in 0..8 {
-        code = format!("exec({code:?})");
+    for _ in 0..34 {
+        let encoded = base64_encode(code.as_bytes());
+        code = format!("import base64\nexec(base64.b64decode('{encoded}'))");
     }
     let f = facts(&code);
-    assert!(f.embedded.len() <= 4);
-    assert!(f.embedded.iter().all(|e| e.depth <= 4));
+    assert!(f.embedded.len() >= 30, "{}", f.embedded.len());
+    assert!(f.embedded.iter().all(|e| e.depth <= 32));
+    assert!(f.decoding_stopped.is_some());
+    assert_eq!(f.embedded[0].chain, vec!["base64.b64decode".to_string()]);
+}
+
+#[test]
+fn facts_of_a_decoded_layer_name_their_chain() {
+    let payload = base64_encode(b"import os\nos.system('id')\n");
+    let f = facts(&format!(
+        "import base64\nx = 1\nexec(base64.b64decode('{payload}'))\n"
+    ));
+    let system = f
+        .calls
+        .iter()
+        .find(|c| c.name == "os.system")
+        .expect("decoded call");
+    assert_eq!(system.span.layer, 1);
+    assert_eq!(system.span.line, 3);
+    let via = f.provenance(system.span.layer).unwrap();
+    assert_eq!(via, "pkg/mod.py:3 → base64.b64decode → <payload>");
+}
+
+fn base64_encode(data: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn decoders_fold_through_layers() {
+    // zlib of base64, codecs rot13, repeating-key XOR: each folds to the hidden text.
+    let f = facts(
+        "import base64, zlib, codecs, itertools\n\
+         a = zlib.decompress(base64.b64decode('eJzLzC3ILyrJLwYAD4sDfg=='))\n\
+         b = codecs.decode('vzcbeg bf', 'rot13')\n\
+         c = bytes(x ^ k for x, k in zip(b'\\x1d\\x01\\x5c\\x01\\x0b\\x01\\x06\\x17\\x1f', itertools.cycle(b'r')))\n",
+    );
+    let values: Vec<&str> = f.strings.iter().map(|s| s.value.as_str()).collect();
+    for want in ["importos", "import os", "os.system"] {
+        assert!(
+            values.iter().any(|v| v.contains(want)),
+            "{want} not in {values:?}"
+        );
+    }
 }

@@ -52,7 +52,10 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                 "ruleId": f.rule,
                 "ruleIndex": index,
                 "level": level(f.severity),
-                "message": { "text": f.message },
+                "message": { "text": match &f.decoded_from {
+                    Some(via) => format!("{} (decoded: {via})", f.message),
+                    None => f.message.clone(),
+                } },
                 "locations": [{ "physicalLocation": physical }],
                 "properties": {
                     "package": report.package.name,

@@ -119,6 +119,9 @@ pub fn write_text(out: &mut impl Write, r: &Report, opts: TextOptions) -> io::Re
             trig
         )?;
         writeln!(out, "           {}", clean(&f.message))?;
+        if let Some(via) = &f.decoded_from {
+            writeln!(out, "           decoded: {}", clean(via))?;
+        }
         if !f.snippet.is_empty() {
             writeln!(
                 out,

