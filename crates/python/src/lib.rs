@@ -35,7 +35,8 @@ pub fn analyze(path: &str, bytes: &[u8], role: FileRole) -> FileFacts {
 }
 
 /// Like [`analyze`], but a module in which `screen` finds nothing (it returns the sorted byte
-/// offsets of what it finds) is not parsed: its facts hold its source and status
+/// offsets of what it finds: all of them when its second argument is true, else at least the
+/// first) is not parsed: its facts hold its source and status
 /// [`ParseStatus::Screened`]. In a large module, the functions holding no hit are left out
 /// of the parse ([`FileFacts::pruned`]). Files that run at install, and small files, are
 /// always parsed whole.
@@ -43,12 +44,13 @@ pub fn analyze_screened(
     path: &str,
     bytes: &[u8],
     role: FileRole,
-    screen: impl Fn(&str) -> Vec<u32>,
+    screen: impl Fn(&str, bool) -> Vec<u32>,
 ) -> FileFacts {
     let (text, _lossy) = decode(bytes);
     let screenable = matches!(role, FileRole::Module | FileRole::Auxiliary);
     let hits = if screenable && text.len() > ALWAYS_PARSED_BYTES {
-        let hits = screen(&text);
+        // Every hit is needed only to prune a large file; otherwise the first one decides.
+        let hits = screen(&text, text.len() >= prune::MIN_PRUNED_BYTES);
         if hits.is_empty() {
             let mut facts = FileFacts::new(path, role, text);
             facts.status = ParseStatus::Screened;

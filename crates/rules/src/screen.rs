@@ -121,8 +121,18 @@ pub fn worth_parsing(source: &str) -> bool {
 }
 
 /// Where in `source` the screen sees something (sorted byte offsets), in one pass: a file
-/// with none is not parsed, and a function of a large file with none is pruned.
-pub fn hits(source: &str) -> Vec<u32> {
+/// with none is not parsed, and a function of a large file with none is pruned. With `all`
+/// false only the first hit is wanted (the file is too small to prune): the search stops there.
+pub fn hits(source: &str, all: bool) -> Vec<u32> {
+    if !all {
+        return match SCREEN.find(source) {
+            Some(m) => vec![m.start() as u32],
+            None => compatibility_letters(source.as_bytes())
+                .into_iter()
+                .take(1)
+                .collect(),
+        };
+    }
     let mut at: Vec<u32> = SCREEN.find_iter(source).map(|m| m.start() as u32).collect();
     let letters = compatibility_letters(source.as_bytes());
     if !letters.is_empty() {

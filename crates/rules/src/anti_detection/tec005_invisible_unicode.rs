@@ -15,14 +15,10 @@ pub static RULE: Rule = Rule {
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
-        // Fast path: every character looked for is non-ASCII, starting with byte 0xE2 or 0xEF.
-        if file.source.is_ascii() {
-            continue;
-        }
         // A BOM at the very start is an encoding mark, not hidden text.
         let body = file.source.strip_prefix('\u{feff}').unwrap_or(&file.source);
         let offset = file.source.len() - body.len();
-        let Some((at, c)) = body.char_indices().find(|(_, c)| invisible(*c).is_some()) else {
+        let Some((at, c)) = first_invisible(body) else {
             continue;
         };
         let (what, severity) = invisible(c).unwrap_or(("", Severity::Info));
@@ -41,6 +37,14 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             .severity(severity),
         );
     }
+}
+
+/// The first invisible character, found by its UTF-8 lead bytes (0xE2, 0xEF, 0xE1) rather
+/// than by decoding every character of every file.
+fn first_invisible(text: &str) -> Option<(usize, char)> {
+    memchr::memchr3_iter(0xE2, 0xEF, 0xE1, text.as_bytes())
+        .filter_map(|i| Some((i, text.get(i..)?.chars().next()?)))
+        .find(|(_, c)| invisible(*c).is_some())
 }
 
 fn invisible(c: char) -> Option<(&'static str, Severity)> {

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
-        if file.source.is_ascii() {
+        if !may_hold_homoglyphs(file.source.as_bytes()) {
             continue;
         }
         if let Some((at, name, why)) = first_homoglyph_name(&file.source) {
@@ -30,6 +30,18 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Cheap test before the character walk: UTF-8 lead bytes of Cyrillic and Greek letters,
+/// of mathematical letters (U+1D400..) and of full-width forms (U+FF00..). Text in other
+/// scripts (accents, CJK, emoji) skips the walk.
+fn may_hold_homoglyphs(source: &[u8]) -> bool {
+    memchr::memchr3(0xD0, 0xD1, 0xD4, source).is_some()
+        || memchr::memchr2(0xCE, 0xCF, source).is_some()
+        || memchr::memmem::find(source, &[0xF0, 0x9D]).is_some()
+        || memchr::memmem::find(source, &[0xEF, 0xBC]).is_some()
+        || memchr::memmem::find(source, &[0xEF, 0xBD]).is_some()
+        || memchr::memchr(0xC9, source).is_some()
 }
 
 /// The first identifier (outside strings and comments) that is a homoglyph trick.
