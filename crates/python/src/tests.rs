@@ -247,3 +247,21 @@ fn decoders_fold_through_layers() {
         );
     }
 }
+
+#[test]
+fn a_decompression_bomb_stops_at_the_budget_and_says_so() {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![b'#'; crate::decoders::MAX_DECODED + 1])
+        .unwrap();
+    let blob: String = z
+        .finish()
+        .unwrap()
+        .iter()
+        .map(|b| format!("\\x{b:02x}"))
+        .collect();
+    let f = facts(&format!("import zlib\nexec(zlib.decompress(b'{blob}'))\n"));
+    assert!(f.embedded.is_empty());
+    let why = f.decoding_stopped.expect("the stop is recorded");
+    assert!(why.contains("grew past"), "{why}");
+}
