@@ -23,6 +23,7 @@ mod anti_detection {
     pub mod tec008_indirect_import;
     pub mod tec009_image_payload;
     pub mod tec010_decoded_payload;
+    pub mod tec011_external_payload;
 }
 mod code_execution {
     pub mod exe001_exec_decoded;
@@ -100,6 +101,7 @@ pub static RULES: &[&Rule] = &[
     &anti_detection::tec008_indirect_import::RULE,
     &anti_detection::tec009_image_payload::RULE,
     &anti_detection::tec010_decoded_payload::RULE,
+    &anti_detection::tec011_external_payload::RULE,
 ];
 
 /// Look a rule up by id.

@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
+        dependencies_from_urls(rule, file, out);
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
             let words: Vec<String> = call.texts().collect();
             let line = words.join(" ");
@@ -38,6 +39,42 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 )
                 .severity(sev),
             );
+        }
+    }
+}
+
+/// `setup(install_requires=["x @ https://…"], dependency_links=[…])`: a dependency fetched
+/// from a URL, outside the index and its review, carries code the package does not show.
+fn dependencies_from_urls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Finding>) {
+    for call in file.calls.iter().filter(|c| c.name.ends_with("setup")) {
+        let listed = ["install_requires", "setup_requires", "dependency_links"]
+            .iter()
+            .filter_map(|k| call.keyword(k))
+            .filter_map(|a| a.value.as_ref());
+        for value in listed {
+            let items: Vec<String> = match value {
+                malpi_python::Const::List(items) => items.iter().filter_map(|i| i.text()).collect(),
+                other => other.text().into_iter().collect(),
+            };
+            if let Some(dep) = items
+                .iter()
+                .find(|d| d.contains("://") || d.starts_with("git+"))
+            {
+                out.push(
+                    rule.at(
+                        file,
+                        call.span,
+                        call.trigger,
+                        "indirect-import",
+                        format!(
+                            "installs a dependency from a URL: `{}`",
+                            malpi_python::cut(dep, 120)
+                        ),
+                    )
+                    .severity(Severity::Medium),
+                );
+                return;
+            }
         }
     }
 }

@@ -1,0 +1,57 @@
+//! TEC011 external-payload: the package carries no payload; it fetches code at run time and
+//! runs it (`exec(urlopen(u).read())`), so what it does can change after review. With a
+//! decoder between the download and the exec it is a multi-stage request: the server sends
+//! an encoded stage that the package unwraps.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+use crate::names::{is_decode, is_exec, is_remote_data};
+
+pub static RULE: Rule = Rule {
+    id: "TEC011",
+    name: "external-payload",
+    category: Category::AntiDetection,
+    severity: Severity::High,
+    description: "Fetches code at run time and runs it (external payload); through a decoder, a multi-stage request.",
+    check,
+};
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    for file in &pkg.files {
+        for call in file.calls.iter().filter(|c| {
+            is_exec(&c.name) || matches!(c.name.as_str(), "marshal.loads" | "pickle.loads")
+        }) {
+            let Some(arg) = call.args.first() else {
+                continue;
+            };
+            let remote = arg
+                .calls
+                .iter()
+                .chain(&arg.names)
+                .find(|c| is_remote_data(c));
+            let Some(source) = remote else {
+                continue;
+            };
+            let decoders: Vec<&str> = arg
+                .calls
+                .iter()
+                .filter(|c| is_decode(c))
+                .map(String::as_str)
+                .collect();
+            let (behaviour, message) = if decoders.is_empty() {
+                (
+                    "external-payload",
+                    format!("runs code fetched with {source}"),
+                )
+            } else {
+                (
+                    "multi-stage-request",
+                    format!(
+                        "runs code fetched with {source} and unwrapped with {}",
+                        decoders.join(", ")
+                    ),
+                )
+            };
+            out.push(rule.at(file, call.span, call.trigger, behaviour, message));
+        }
+    }
+}
