@@ -315,6 +315,9 @@ impl FileFacts {
     /// `setup.py:12 → base64.b64decode → zlib.decompress → <payload>`; `None` for the file's
     /// own text.
     pub fn provenance(&self, layer: u32) -> Option<String> {
+        if layer == 0 {
+            return None;
+        }
         let mut steps: Vec<String> = Vec::new();
         let mut current = layer;
         // Walk up to the surface; parents always come before their children.

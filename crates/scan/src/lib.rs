@@ -29,6 +29,33 @@ const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// Scan one input: an archive, a Python file, or an unpacked package folder.
 pub fn scan_path(path: &Path, opts: &ScanOptions) -> Report {
+    // A bug must cost one input its report, not the whole run: the input gets an error line.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        scan_path_unguarded(path, opts)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let file = std::path::absolute(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        let kind = if path.is_dir() {
+            PackageKind::Dir
+        } else {
+            PackageKind::File
+        };
+        Report::error(
+            PackageInfo::new(file, kind),
+            format!("internal error while scanning (please report it): {what}"),
+        )
+    })
+}
+
+fn scan_path_unguarded(path: &Path, opts: &ScanOptions) -> Report {
     let file = std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
