@@ -1,34 +1,22 @@
 //! `malpi deobfuscate FILE.py`: the layers of code a file hides in strings, decoded without
 //! running anything: where each is run, the decoders it went through, and the code itself.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
 #[derive(Args)]
 pub struct DeobfuscateArgs {
-    /// A Python file.
-    file: PathBuf,
-    /// Analyse it as setup.py (install time) rather than as a module.
-    #[arg(long)]
-    setup: bool,
+    #[command(flatten)]
+    file: super::PythonFileArgs,
     /// Lines of each layer's code to print (0: all).
     #[arg(long, default_value_t = 20)]
     lines: usize,
 }
 
 pub fn run(args: DeobfuscateArgs) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let role = if args.setup {
-        malpi_python::FileRole::SetupPy
-    } else {
-        malpi_python::FileRole::Module
-    };
-    let path = args.file.display().to_string();
-    let facts = malpi_python::analyze(&path, &bytes, role);
+    let facts = args.file.analyze()?;
+    let path = facts.path.clone();
     if facts.embedded.is_empty() {
         println!("{path}: no code hidden in strings");
     }
@@ -48,7 +36,10 @@ pub fn run(args: DeobfuscateArgs) -> anyhow::Result<ExitCode> {
             args.lines
         };
         for line in layer.code.lines().take(shown) {
-            println!("   │ {}", strip_controls(&malpi_python::cut(line, 200)));
+            println!(
+                "   │ {}",
+                malpi_report::clean(&malpi_python::cut(line, 200))
+            );
         }
         let total = layer.code.lines().count();
         if total > shown {
@@ -59,17 +50,4 @@ pub fn run(args: DeobfuscateArgs) -> anyhow::Result<ExitCode> {
         println!("decoding stopped: {why}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Decoded payloads are hostile text: no terminal escapes reach the screen.
-fn strip_controls(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '�'
-            } else {
-                c
-            }
-        })
-        .collect()
 }

@@ -1,30 +1,18 @@
 //! `malpi facts FILE.py`: what the analysis sees in one Python file (resolved calls, strings
 //! with folded ones marked, imports, code run from strings). For rule writers.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 
 #[derive(Args)]
 pub struct FactsArgs {
-    /// A Python file.
-    file: PathBuf,
-    /// Analyse it as setup.py (install time) rather than as a module.
-    #[arg(long)]
-    setup: bool,
+    #[command(flatten)]
+    file: super::PythonFileArgs,
 }
 
 pub fn run(args: FactsArgs) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let role = if args.setup {
-        malpi_python::FileRole::SetupPy
-    } else {
-        malpi_python::FileRole::Module
-    };
-    let facts = malpi_python::analyze(&args.file.display().to_string(), &bytes, role);
+    let facts = args.file.analyze()?;
     println!("status: {:?}", facts.status);
     for i in &facts.imports {
         println!(

@@ -77,6 +77,35 @@ impl LimitArgs {
     }
 }
 
+/// One Python file to look into (`facts`, `deobfuscate`).
+#[derive(Args)]
+pub struct PythonFileArgs {
+    /// A Python file.
+    file: PathBuf,
+    /// Analyse it as setup.py (install time) rather than as a module.
+    #[arg(long)]
+    setup: bool,
+}
+
+impl PythonFileArgs {
+    /// The file analysed (never run), named as given.
+    fn analyze(&self) -> anyhow::Result<malpi_python::FileFacts> {
+        use anyhow::Context;
+        let bytes = std::fs::read(&self.file)
+            .with_context(|| format!("cannot read {}", self.file.display()))?;
+        let role = if self.setup {
+            malpi_python::FileRole::SetupPy
+        } else {
+            malpi_python::FileRole::Module
+        };
+        Ok(malpi_python::analyze(
+            &self.file.display().to_string(),
+            &bytes,
+            role,
+        ))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,

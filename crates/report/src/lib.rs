@@ -5,7 +5,7 @@ mod sarif;
 mod text;
 
 pub use sarif::write_sarif;
-pub use text::{TextOptions, write_text};
+pub use text::{TextOptions, clean, write_text};
 
 use std::io::{self, Write};
 

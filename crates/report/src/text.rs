@@ -44,7 +44,7 @@ fn severity_color(s: Severity) -> &'static str {
 
 /// Remove control characters: names, snippets and messages come from hostile files and must
 /// not drive the terminal.
-fn clean(s: &str) -> String {
+pub fn clean(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_control() && c != '\t' {

@@ -184,3 +184,22 @@ pub fn is_fingerprint(name: &str) -> bool {
             | "netifaces.interfaces"
     )
 }
+
+/// Calls that run code (`exec`, `eval`, `marshal.loads`, `pickle.loads`) on data fetched from
+/// the network, with the fetching call or name: EXE002's behaviour, TEC011's technique.
+pub fn remote_code_runs(
+    file: &malpi_python::FileFacts,
+) -> impl Iterator<Item = (&malpi_python::Call, &str)> {
+    file.calls
+        .iter()
+        .filter(|c| is_exec(&c.name) || matches!(c.name.as_str(), "marshal.loads" | "pickle.loads"))
+        .filter_map(|c| {
+            let arg = c.args.first()?;
+            let source = arg
+                .calls
+                .iter()
+                .find(|n| is_remote_data(n))
+                .or_else(|| arg.names.iter().find(|n| is_remote_data(n)))?;
+            Some((c, source.as_str()))
+        })
+}

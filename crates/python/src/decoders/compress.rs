@@ -92,10 +92,7 @@ mod tests {
 
     /// Decodes a hex fixture produced by CPython 3.11.
     fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
+        crate::hex_decode(text).expect("valid hex fixture")
     }
 
     type Decompress = fn(&[u8]) -> Result<Vec<u8>, DecodeError>;

@@ -108,11 +108,9 @@ fn pkcs7_unpadded(data: &[u8]) -> Option<&[u8]> {
 mod tests {
     use super::*;
 
+    /// Decodes a hex fixture produced by CPython 3.11.
     fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
+        crate::hex_decode(text).expect("valid hex fixture")
     }
 
     /// Made with `cryptography` 48 (Python 3.11): `Fernet.generate_key()`, then

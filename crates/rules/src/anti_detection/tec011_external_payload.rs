@@ -4,7 +4,7 @@
 //! an encoded stage that the package unwraps.
 
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
-use crate::names::{is_decode, is_exec, is_remote_data};
+use crate::names::{is_decode, remote_code_runs};
 
 pub static RULE: Rule = Rule {
     id: "TEC011",
@@ -17,21 +17,8 @@ pub static RULE: Rule = Rule {
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
-        for call in file.calls.iter().filter(|c| {
-            is_exec(&c.name) || matches!(c.name.as_str(), "marshal.loads" | "pickle.loads")
-        }) {
-            let Some(arg) = call.args.first() else {
-                continue;
-            };
-            let remote = arg
-                .calls
-                .iter()
-                .chain(&arg.names)
-                .find(|c| is_remote_data(c));
-            let Some(source) = remote else {
-                continue;
-            };
-            let decoders: Vec<&str> = arg
+        for (call, source) in remote_code_runs(file) {
+            let decoders: Vec<&str> = call.args[0]
                 .calls
                 .iter()
                 .filter(|c| is_decode(c))
