@@ -8,8 +8,9 @@ use malpi_python::{FileRole, analyze};
 
 use crate::{Finding, PackageFacts, RULES};
 
-/// Package-level rules are exercised with real archives in malpi-scan's tests.
-const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003"];
+/// Package-level rules are exercised with real archives in malpi-scan's tests (and the name
+/// checks in malpi-names' own tests).
+const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003", "PKG004", "PKG005"];
 
 fn load(dir: &Path) -> PackageFacts {
     let mut pkg = PackageFacts::default();

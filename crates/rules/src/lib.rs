@@ -55,6 +55,8 @@ mod package {
     pub mod pkg001_archive_limits;
     pub mod pkg002_unsafe_member;
     pub mod pkg003_compiled_payload;
+    pub mod pkg004_typosquat;
+    pub mod pkg005_confusion_version;
 }
 mod remote_control {
     pub mod rc001_reverse_shell;
@@ -79,6 +81,8 @@ pub static RULES: &[&Rule] = &[
     &package::pkg001_archive_limits::RULE,
     &package::pkg002_unsafe_member::RULE,
     &package::pkg003_compiled_payload::RULE,
+    &package::pkg004_typosquat::RULE,
+    &package::pkg005_confusion_version::RULE,
     &remote_control::rc001_reverse_shell::RULE,
     &remote_control::rc002_command_loop::RULE,
     &remote_control::rc003_chat_bot::RULE,

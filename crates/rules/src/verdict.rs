@@ -196,6 +196,18 @@ fn combinations(e: &Evidence) -> Vec<String> {
             runs.or(e.rule("FIL001", Severity::Medium)),
         ],
     );
+    // A squatting name is the delivery; code that runs on install or import is the payload.
+    hold(
+        "typosquatting name with code run on install/import",
+        &[
+            e.rule("PKG004", Severity::High),
+            e.find(|f| {
+                f.category.is_behaviour()
+                    && f.severity >= Severity::Medium
+                    && matches!(f.trigger, Some(Trigger::Install | Trigger::Import))
+            }),
+        ],
+    );
     hold(
         "hidden payload decodes to malicious behaviour",
         &[
@@ -241,14 +253,27 @@ fn combinations(e: &Evidence) -> Vec<String> {
 /// Combinations count only within one file, or across files that all run at install time:
 /// a URL in a test and a `getpass` call in an unrelated module show no intent together.
 fn grouped_combinations(findings: &[Finding]) -> Vec<String> {
+    // Findings about the package as a whole (its name, its version) belong with every file.
+    let whole: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.category == Category::Package && f.line == 0 && f.path.is_empty())
+        .collect();
     let mut groups: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
     // Tests, docs and examples never run on install or import: no combination there.
-    for f in findings.iter().filter(|f| !f.auxiliary) {
+    for f in findings
+        .iter()
+        .filter(|f| !f.auxiliary && !f.path.is_empty())
+    {
         groups.entry(f.path.as_str()).or_default().push(f.clone());
+    }
+    for group in groups.values_mut() {
+        group.extend(whole.iter().map(|f| (*f).clone()));
     }
     let install: Vec<Finding> = findings
         .iter()
-        .filter(|f| f.trigger == Some(Trigger::Install))
+        .filter(|f| {
+            f.trigger == Some(Trigger::Install) || whole.iter().any(|w| std::ptr::eq(*w, *f))
+        })
         .cloned()
         .collect();
     let mut reasons: Vec<String> = Vec::new();

@@ -1,0 +1,28 @@
+//! PKG004 typosquat: the package's name imitates a popular project's (one letter off,
+//! look-alike letters, separators, an added prefix or suffix), so that a typo or a careless
+//! copy installs it. A squatting name alone is suspicious; with code that runs on install or
+//! import it is how the payload reaches its victims.
+
+use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "PKG004",
+    name: "typosquat",
+    category: Category::Package,
+    severity: Severity::High,
+    description: "The package name imitates a popular project's (typo, look-alike letters, separators, prefix/suffix).",
+    check,
+};
+
+fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    if let Some(squat) = malpi_names::Popular::builtin().check(&pkg.name) {
+        out.push(rule.about(
+            "",
+            "typosquat",
+            format!(
+                "the name `{}` imitates `{}` (download rank {}): {}",
+                pkg.name, squat.imitates, squat.rank, squat.kind
+            ),
+        ));
+    }
+}
