@@ -4,6 +4,7 @@
 mod deobfuscate;
 mod eval;
 mod facts;
+mod name;
 mod output;
 mod rules;
 mod scan;
@@ -40,6 +41,8 @@ enum Command {
     Facts(facts::FactsArgs),
     /// Print the layers of code a Python file hides in strings, decoded statically.
     Deobfuscate(deobfuscate::DeobfuscateArgs),
+    /// Check whether project names imitate popular ones (typosquatting); exit 1 if one does.
+    Name(name::NameArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -121,6 +124,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(a) => rules::run(a),
         Command::Facts(a) => facts::run(a),
         Command::Deobfuscate(a) => deobfuscate::run(a),
+        Command::Name(a) => name::run(a),
     }
 }
 

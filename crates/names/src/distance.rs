@@ -36,24 +36,22 @@ impl std::fmt::Display for Edit {
     }
 }
 
-/// The name and every name with one letter deleted: two names one edit apart (including a
-/// swap) share at least one of these.
-pub fn deletions(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = Vec::with_capacity(chars.len() + 1);
-    out.push(name.to_string());
-    for i in 0..chars.len() {
-        let variant: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
-        if !out.contains(&variant) {
-            out.push(variant);
-        }
-    }
-    out
-}
-
 /// The single edit that turns `popular` into `name`, if exactly one does. Changed digits
 /// (`boto2`/`boto3`) are versions, not typos.
 pub fn one_edit(name: &str, popular: &str) -> Option<Edit> {
+    // Cheap rejection first (this runs against thousands of names per check): beyond the
+    // common head and tail, a single edit leaves at most two differing characters.
+    let (nb, pb) = (name.as_bytes(), popular.as_bytes());
+    let head = nb.iter().zip(pb).take_while(|(x, y)| x == y).count();
+    let tail = nb[head..]
+        .iter()
+        .rev()
+        .zip(pb[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if nb.len() - head - tail > 8 || pb.len() - head - tail > 8 {
+        return None;
+    }
     let a: Vec<char> = name.chars().collect();
     let b: Vec<char> = popular.chars().collect();
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();

@@ -11,8 +11,6 @@ mod letters;
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
-
 pub use distance::{Edit, one_edit};
 pub use letters::fold_lookalikes;
 
@@ -26,7 +24,15 @@ const MIN_TYPO_LEN: usize = 5;
 /// Prefixes and suffixes squatters add to a popular name.
 const AFFIXES: &[&str] = &[
     "python-", "python3-", "py-", "py3-", "py", "python", "-python", "-python3", "-py", "py3",
-    "-dev", "-lib", "lib", "-sdk", "-api", "2", "3",
+    "-dev", "-lib", "lib", "-sdk", "-api",
+];
+/// Parts squatters swap for another (`python3-dateutil` for `python-dateutil`). Bare digits
+/// are not among them: `httpx2` and `boto3` are honest successors.
+const SWAPS: &[(&str, &str)] = &[
+    ("python3", "python"),
+    ("py3", "py"),
+    ("python", "py"),
+    ("py", "python"),
 ];
 
 /// One popular project.
@@ -37,15 +43,18 @@ struct Project {
     name: String,
 }
 
-/// The popular projects, indexed for one-edit lookups.
+/// The popular projects, sorted for lookups by name. No hash index: building one costs more
+/// than the few lookups a command makes, and a scan of the best-ranked names for one-edit
+/// neighbours takes microseconds.
 pub struct Popular {
+    /// By rank.
     projects: Vec<Project>,
-    by_name: FxHashMap<String, u32>,
-    /// Each name with one letter deleted (and whole), to the projects it came from: two
-    /// names one edit apart share an entry (a symmetric-delete index).
-    deletions: FxHashMap<String, Vec<u32>>,
-    /// Names with the separators taken out.
-    joined: FxHashMap<String, u32>,
+    /// `(normalised name, index)`, sorted by name.
+    by_name: Vec<(String, u32)>,
+    /// `(name without separators, index)`, sorted.
+    joined: Vec<(String, u32)>,
+    /// Character count of each of the best-ranked projects, for the one-edit scan.
+    typo_lengths: Vec<u16>,
 }
 
 /// How a name imitates a popular project.
@@ -69,13 +78,26 @@ pub enum SquatKind {
     Affix(String),
 }
 
+impl SquatKind {
+    /// Kinds that few honest names show: what a dependency list is judged by (honest
+    /// dependencies are often one letter from a popular name: `jaraco.test`, `httpx2`).
+    pub fn is_unmistakable(&self) -> bool {
+        matches!(
+            self,
+            SquatKind::LookAlike
+                | SquatKind::Separator
+                | SquatKind::Typo(Edit::Swapped(..) | Edit::Doubled(_))
+        )
+    }
+}
+
 impl std::fmt::Display for SquatKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SquatKind::Typo(e) => write!(f, "{e}"),
             SquatKind::LookAlike => f.write_str("look-alike letters from another script"),
             SquatKind::Separator => f.write_str("separators added or removed"),
-            SquatKind::Affix(a) => write!(f, "`{a}` added to the name"),
+            SquatKind::Affix(a) => write!(f, "`{a}` added to (or swapped into) the name"),
         }
     }
 }
@@ -101,25 +123,35 @@ impl Popular {
             .filter(|p| !p.name.is_empty())
             .collect();
         projects.sort_by_key(|p| p.rank);
-        let mut by_name = FxHashMap::default();
-        let mut deletions: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut joined = FxHashMap::default();
-        for (i, p) in projects.iter().enumerate() {
-            let i = i as u32;
-            by_name.entry(p.name.clone()).or_insert(i);
-            joined.entry(p.name.replace('-', "")).or_insert(i);
-            if p.rank <= MAX_TYPO_RANK && p.name.chars().count() >= MIN_TYPO_LEN {
-                for variant in distance::deletions(&p.name) {
-                    deletions.entry(variant).or_default().push(i);
-                }
-            }
-        }
+        let mut by_name: Vec<(String, u32)> = projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.clone(), i as u32))
+            .collect();
+        // Stable: of two projects normalising alike, the better-ranked one is found first.
+        by_name.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut joined: Vec<(String, u32)> = projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.replace('-', ""), i as u32))
+            .collect();
+        joined.sort_by(|a, b| a.0.cmp(&b.0));
+        let typo_lengths = projects
+            .iter()
+            .take_while(|p| p.rank <= MAX_TYPO_RANK)
+            .map(|p| p.name.chars().count().min(u16::MAX as usize) as u16)
+            .collect();
         Popular {
             projects,
             by_name,
-            deletions,
             joined,
+            typo_lengths,
         }
+    }
+
+    fn find(list: &[(String, u32)], key: &str) -> Option<u32> {
+        let at = list.partition_point(|(k, _)| k.as_str() < key);
+        list.get(at).filter(|(k, _)| k == key).map(|&(_, i)| i)
     }
 
     pub fn len(&self) -> usize {
@@ -132,15 +164,13 @@ impl Popular {
 
     /// The download rank of a popular project.
     pub fn rank(&self, name: &str) -> Option<u32> {
-        self.by_name
-            .get(&normalize(name))
-            .map(|&i| self.projects[i as usize].rank)
+        Self::find(&self.by_name, &normalize(name)).map(|i| self.projects[i as usize].rank)
     }
 
     /// How `name` imitates a popular project, if it does.
     pub fn check(&self, name: &str) -> Option<Squat> {
         let name = normalize(name);
-        if name.is_empty() || self.by_name.contains_key(&name) {
+        if name.is_empty() || Self::find(&self.by_name, &name).is_some() {
             return None;
         }
         let squat = |i: u32, kind: SquatKind| {
@@ -153,12 +183,12 @@ impl Popular {
         };
         let folded = fold_lookalikes(&name);
         if folded != name {
-            if let Some(&i) = self.by_name.get(&folded) {
+            if let Some(i) = Self::find(&self.by_name, &folded) {
                 return Some(squat(i, SquatKind::LookAlike));
             }
         }
         let name = folded;
-        if let Some(&i) = self.joined.get(&name.replace('-', "")) {
+        if let Some(i) = Self::find(&self.joined, &name.replace('-', "")) {
             if self.projects[i as usize].name != name {
                 return Some(squat(i, SquatKind::Separator));
             }
@@ -172,9 +202,20 @@ impl Popular {
                 .contains(affix)
                 .then(|| name.replacen(affix, "", 1))
                 .filter(|b| b.len() >= 4);
-            if let Some(&i) = bare.and_then(|b| self.by_name.get(b.trim_matches('-'))) {
+            if let Some(i) = bare.and_then(|b| Self::find(&self.by_name, b.trim_matches('-'))) {
                 if self.projects[i as usize].rank <= MAX_TYPO_RANK {
                     return Some(squat(i, SquatKind::Affix(affix.trim_matches('-').into())));
+                }
+            }
+        }
+        for (from, to) in SWAPS {
+            if let Some(i) = name
+                .contains(from)
+                .then(|| name.replacen(from, to, 1))
+                .and_then(|swapped| Self::find(&self.by_name, &swapped))
+            {
+                if self.projects[i as usize].rank <= MAX_TYPO_RANK {
+                    return Some(squat(i, SquatKind::Affix((*from).into())));
                 }
             }
         }
@@ -183,29 +224,23 @@ impl Popular {
 
     /// The best-ranked popular project one edit away.
     fn typo_of(&self, name: &str) -> Option<Squat> {
-        if name.chars().count() < MIN_TYPO_LEN - 1 {
+        let len = name.chars().count();
+        if len < MIN_TYPO_LEN - 1 {
             return None;
         }
-        let mut best: Option<(u32, Edit)> = None;
-        for variant in distance::deletions(name) {
-            for &i in self.deletions.get(&variant).into_iter().flatten() {
-                let p = &self.projects[i as usize];
-                if best
-                    .as_ref()
-                    .is_some_and(|(b, _)| self.projects[*b as usize].rank <= p.rank)
-                {
-                    continue;
-                }
-                if let Some(edit) = one_edit(name, &p.name) {
-                    best = Some((i, edit));
-                }
-            }
-        }
-        best.map(|(i, edit)| Squat {
-            imitates: self.projects[i as usize].name.clone(),
-            rank: self.projects[i as usize].rank,
-            kind: SquatKind::Typo(edit),
-        })
+        // Projects are in rank order: the first one edit away is the best-ranked.
+        self.typo_lengths
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| (**l as usize).abs_diff(len) <= 1 && **l as usize >= MIN_TYPO_LEN)
+            .find_map(|(i, _)| {
+                let p = &self.projects[i];
+                one_edit(name, &p.name).map(|edit| Squat {
+                    imitates: p.name.clone(),
+                    rank: p.rank,
+                    kind: SquatKind::Typo(edit),
+                })
+            })
     }
 }
 

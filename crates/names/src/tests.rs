@@ -58,8 +58,9 @@ fn popular_projects_and_honest_pairs_are_not_flagged() {
     ] {
         assert_eq!(check(name), None, "{name}");
     }
-    // Version digits are not typos.
+    // Version digits are not typos, nor successors' names.
     assert_eq!(one_edit("boto2", "boto3"), None);
+    assert_eq!(check("httpx2"), None);
 }
 
 #[test]

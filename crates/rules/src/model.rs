@@ -119,6 +119,8 @@ pub enum ArchiveIssueKind {
 pub struct PackageFacts {
     pub name: String,
     pub version: String,
+    /// Projects the package's metadata says it depends on.
+    pub dependencies: Vec<String>,
     pub files: Vec<FileFacts>,
     pub members: Vec<Member>,
     pub archive_issues: Vec<ArchiveIssue>,

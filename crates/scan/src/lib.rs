@@ -9,6 +9,7 @@ mod report;
 
 pub use inputs::{DiscoverError, discover};
 pub use malpi_archive::Limits;
+pub use metadata::Metadata;
 pub use report::{PackageInfo, PackageKind, Report};
 
 use std::path::Path;
@@ -223,16 +224,22 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
         };
         issues.push(ArchiveIssue { kind, detail });
     }
-    if let Some((name, version)) = metadata::from_members(&archive.members) {
-        info.name = name;
-        info.version = version;
+    let metadata = metadata::from_members(&archive.members);
+    if let Some(m) = &metadata {
+        info.name = m.name.clone();
+        info.version = m.version.clone();
     }
     let mut facts = PackageFacts {
         name: info.name.clone(),
         version: info.version.clone(),
+        dependencies: metadata
+            .as_ref()
+            .map(metadata::Metadata::dependency_names)
+            .unwrap_or_default(),
         archive_issues: issues,
         ..PackageFacts::default()
     };
+    info.metadata = metadata;
     let is_python = |m: &malpi_archive::Member| {
         let lower = m.path.to_ascii_lowercase();
         lower.ends_with(".py") || lower.ends_with(".pyw") || lower.ends_with(".pth")
@@ -275,7 +282,8 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
     finish(info, facts, errors)
 }
 
-fn finish(info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -> Report {
+fn finish(mut info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -> Report {
+    let metadata = info.metadata.take();
     let mut findings = malpi_rules::run(&facts);
     // Strongest first, then by place: the report reads from what matters.
     findings.sort_by(|a, b| {
@@ -307,6 +315,7 @@ fn finish(info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -> Re
         findings,
         iocs,
         errors,
+        metadata,
         files_analysed: facts.files.len(),
         files_screened: facts
             .files

@@ -1,11 +1,54 @@
 //! Name, version and kind of a package, from its metadata or, failing that, its file name.
 
 use malpi_archive::{Archive, Format};
+use serde::Serialize;
 
 use crate::report::PackageKind;
 
-/// `Name:` and `Version:` from the shallowest PKG-INFO or METADATA member.
-pub fn from_members(members: &[malpi_archive::Member]) -> Option<(String, String)> {
+/// The core metadata a package declares (PKG-INFO in an sdist, METADATA in a wheel).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metadata {
+    pub name: String,
+    pub version: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub author_email: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub home_page: String,
+    /// `Requires-Dist` entries, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires_dist: Vec<String>,
+    /// `Project-URL` entries, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub project_urls: Vec<String>,
+    /// The member it was read from.
+    pub source: String,
+}
+
+impl Metadata {
+    /// The project names the package depends on (`Requires-Dist: foo[bar]>=1; extra == "x"`
+    /// gives `foo`).
+    pub fn dependency_names(&self) -> Vec<String> {
+        self.requires_dist
+            .iter()
+            .filter_map(|r| {
+                let name: String = r
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                (!name.is_empty()).then_some(name)
+            })
+            .collect()
+    }
+}
+
+/// The shallowest PKG-INFO or METADATA member, parsed (RFC 822 style headers, continuation
+/// lines folded, the body after the first blank line ignored).
+pub fn from_members(members: &[malpi_archive::Member]) -> Option<Metadata> {
     let meta = members
         .iter()
         .filter(|m| {
@@ -13,12 +56,40 @@ pub fn from_members(members: &[malpi_archive::Member]) -> Option<(String, String
         })
         .min_by_key(|m| m.path.matches('/').count())?;
     let text = String::from_utf8_lossy(&meta.data);
-    let field = |key: &str| {
-        text.lines()
-            .take_while(|l| !l.is_empty())
-            .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+    let mut out = Metadata {
+        source: meta.path.clone(),
+        ..Metadata::default()
     };
-    Some((field("Name:")?, field("Version:").unwrap_or_default()))
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .take(10_000)
+    {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = headers.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+        } else if let Some((key, value)) = line.split_once(':') {
+            headers.push((key.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    for (key, value) in headers {
+        let value = malpi_python::cut(&value, 500);
+        match key.as_str() {
+            "name" => out.name = value,
+            "version" => out.version = value,
+            "summary" => out.summary = value,
+            "author" => out.author = value,
+            "author-email" => out.author_email = value,
+            "home-page" => out.home_page = value,
+            "requires-dist" if out.requires_dist.len() < 500 => out.requires_dist.push(value),
+            "project-url" if out.project_urls.len() < 100 => out.project_urls.push(value),
+            _ => {}
+        }
+    }
+    (!out.name.is_empty()).then_some(out)
 }
 
 /// Name and version from a distribution file name (`name-1.0.tar.gz`, `name-1.0-py3-none-any.whl`).
@@ -75,5 +146,19 @@ mod tests {
             ("foo_bar".into(), "0.1".into())
         );
         assert_eq!(from_file_name("setup.py"), ("setup".into(), String::new()));
+    }
+
+    #[test]
+    fn core_metadata_headers() {
+        let member = malpi_archive::Member {
+            path: "pkg-1.0/PKG-INFO".into(),
+            data: b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\nSummary: a\n  longer summary\nRequires-Dist: reqeusts[socks]>=2; extra == 'x'\nRequires-Dist: six\n\nName: not-a-header\n".to_vec(),
+            size: 0,
+            complete: true,
+        };
+        let m = from_members(&[member]).unwrap();
+        assert_eq!(m.name, "pkg");
+        assert_eq!(m.summary, "a longer summary");
+        assert_eq!(m.dependency_names(), vec!["reqeusts", "six"]);
     }
 }

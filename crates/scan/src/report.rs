@@ -23,6 +23,9 @@ pub struct PackageInfo {
     pub file: String,
     pub sha256: String,
     pub kind: PackageKind,
+    /// Carried to the report's `metadata` (not repeated here).
+    #[serde(skip)]
+    pub metadata: Option<crate::metadata::Metadata>,
 }
 
 impl PackageInfo {
@@ -33,6 +36,7 @@ impl PackageInfo {
             file,
             sha256: String::new(),
             kind,
+            metadata: None,
         }
     }
 }
@@ -50,6 +54,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub iocs: Vec<Ioc>,
     pub errors: Vec<String>,
+    /// What the package's own metadata (PKG-INFO / METADATA) declares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<crate::metadata::Metadata>,
     pub files_analysed: usize,
     /// Python files read but not parsed: the screen found nothing any rule looks at.
     pub files_screened: usize,
@@ -69,6 +76,7 @@ impl Report {
             findings: Vec::new(),
             iocs: Vec::new(),
             errors: vec![reason],
+            metadata: None,
             files_analysed: 0,
             files_screened: 0,
         }

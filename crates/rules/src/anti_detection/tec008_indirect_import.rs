@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    squatting_dependencies(rule, pkg, out);
     for file in &pkg.files {
         dependencies_from_urls(rule, file, out);
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
@@ -39,6 +40,41 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 )
                 .severity(sev),
             );
+        }
+    }
+}
+
+/// A dependency whose name imitates a popular project's: the package itself may be clean
+/// while the dependency it pulls in carries the payload.
+fn squatting_dependencies(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
+    let popular = malpi_names::Popular::builtin();
+    let from_setup = pkg.files.iter().flat_map(|f| {
+        f.calls
+            .iter()
+            .filter(|c| c.name.ends_with("setup"))
+            .filter_map(|c| c.keyword("install_requires")?.value.as_ref())
+            .flat_map(|v| match v {
+                malpi_python::Const::List(items) => items.iter().filter_map(|i| i.text()).collect(),
+                other => other.text().into_iter().collect::<Vec<_>>(),
+            })
+    });
+    let names = pkg.dependencies.iter().cloned().chain(from_setup).map(|d| {
+        d.trim()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect::<String>()
+    });
+    for dep in names.take(500) {
+        if let Some(squat) = popular.check(&dep).filter(|s| s.kind.is_unmistakable()) {
+            out.push(rule.about(
+                "",
+                "indirect-import",
+                format!(
+                    "depends on `{dep}`, which imitates `{}` ({})",
+                    squat.imitates, squat.kind
+                ),
+            ));
+            return;
         }
     }
 }
