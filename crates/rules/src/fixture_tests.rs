@@ -10,7 +10,7 @@ use crate::{Finding, PackageFacts, RULES};
 
 /// Package-level rules are exercised with real archives in malpi-scan's tests (and the name
 /// checks in malpi-names' own tests).
-const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003", "PKG004", "PKG005"];
+const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003", "PKG004", "PKG005", "PKG006"];
 
 fn load(dir: &Path) -> PackageFacts {
     let mut pkg = PackageFacts::default();

@@ -57,6 +57,7 @@ mod package {
     pub mod pkg003_compiled_payload;
     pub mod pkg004_typosquat;
     pub mod pkg005_confusion_version;
+    pub mod pkg006_borrowed_identity;
 }
 mod remote_control {
     pub mod rc001_reverse_shell;
@@ -83,6 +84,7 @@ pub static RULES: &[&Rule] = &[
     &package::pkg003_compiled_payload::RULE,
     &package::pkg004_typosquat::RULE,
     &package::pkg005_confusion_version::RULE,
+    &package::pkg006_borrowed_identity::RULE,
     &remote_control::rc001_reverse_shell::RULE,
     &remote_control::rc002_command_loop::RULE,
     &remote_control::rc003_chat_bot::RULE,

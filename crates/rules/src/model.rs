@@ -121,6 +121,10 @@ pub struct PackageFacts {
     pub version: String,
     /// Projects the package's metadata says it depends on.
     pub dependencies: Vec<String>,
+    /// The summary its metadata declares (`None`: no metadata found).
+    pub summary: Option<String>,
+    /// Home page and project URLs its metadata declares.
+    pub urls: Vec<String>,
     pub files: Vec<FileFacts>,
     pub members: Vec<Member>,
     pub archive_issues: Vec<ArchiveIssue>,

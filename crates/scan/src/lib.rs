@@ -147,6 +147,8 @@ fn keep(path: &str) -> bool {
         || lower.ends_with(".pth")
         || lower.ends_with("pkg-info")
         || lower.ends_with("metadata")
+        || lower.ends_with("setup.cfg")
+        || lower.ends_with("pyproject.toml")
 }
 
 fn looks_like_python(name: &str, bytes: &[u8]) -> bool {
@@ -235,6 +237,16 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
         dependencies: metadata
             .as_ref()
             .map(metadata::Metadata::dependency_names)
+            .unwrap_or_default(),
+        summary: metadata.as_ref().map(|m| m.summary.clone()),
+        urls: metadata
+            .as_ref()
+            .map(|m| {
+                std::iter::once(m.home_page.clone())
+                    .chain(m.project_urls.iter().cloned())
+                    .filter(|u| !u.is_empty())
+                    .collect()
+            })
             .unwrap_or_default(),
         archive_issues: issues,
         ..PackageFacts::default()

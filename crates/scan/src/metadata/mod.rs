@@ -1,5 +1,7 @@
 //! Name, version and kind of a package, from its metadata or, failing that, its file name.
 
+mod config;
+
 use malpi_archive::{Archive, Format};
 use serde::Serialize;
 
@@ -46,9 +48,30 @@ impl Metadata {
     }
 }
 
+/// What the package declares: the shallowest PKG-INFO or METADATA, else setup.cfg, else
+/// pyproject.toml.
+pub fn from_members(members: &[malpi_archive::Member]) -> Option<Metadata> {
+    core_metadata(members).or_else(|| {
+        let shallowest = |suffix: &str| {
+            members
+                .iter()
+                .filter(|m| {
+                    m.complete && m.path.ends_with(suffix) && m.path.matches('/').count() <= 1
+                })
+                .min_by_key(|m| m.path.matches('/').count())
+        };
+        let text = |m: &malpi_archive::Member| String::from_utf8_lossy(&m.data).into_owned();
+        shallowest("setup.cfg")
+            .and_then(|m| config::from_setup_cfg(&text(m), &m.path))
+            .or_else(|| {
+                shallowest("pyproject.toml").and_then(|m| config::from_pyproject(&text(m), &m.path))
+            })
+    })
+}
+
 /// The shallowest PKG-INFO or METADATA member, parsed (RFC 822 style headers, continuation
 /// lines folded, the body after the first blank line ignored).
-pub fn from_members(members: &[malpi_archive::Member]) -> Option<Metadata> {
+fn core_metadata(members: &[malpi_archive::Member]) -> Option<Metadata> {
     let meta = members
         .iter()
         .filter(|m| {
