@@ -136,9 +136,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     if args.malicious.is_none() && args.benign.is_none() {
         anyhow::bail!("give --malicious DIR, --benign DIR, or both");
     }
-    let opts = ScanOptions {
-        limits: args.limits.limits(),
-    };
+    let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut jsonl = args
         .jsonl

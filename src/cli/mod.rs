@@ -66,9 +66,20 @@ pub struct LimitArgs {
     /// Parallel scanning threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Seconds to spend on one package's Python files; past it the rest are listed as not
+    /// analysed and the scan goes on.
+    #[arg(long, default_value_t = malpi_scan::DEFAULT_TIMEOUT_SECS, value_name = "SECONDS")]
+    timeout: u64,
 }
 
 impl LimitArgs {
+    fn options(&self) -> malpi_scan::ScanOptions {
+        malpi_scan::ScanOptions {
+            limits: self.limits(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+        }
+    }
+
     fn limits(&self) -> Limits {
         Limits {
             max_total_bytes: self.max_total_bytes,

@@ -120,9 +120,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
                 .join(", ")
         );
     }
-    let opts = ScanOptions {
-        limits: args.limits.limits(),
-    };
+    let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut out =
         Output::open(args.output.as_deref()).with_context(|| "cannot open the output file")?;

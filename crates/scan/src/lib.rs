@@ -20,10 +20,25 @@ use malpi_rules::{ArchiveIssue, ArchiveIssueKind, Member, PackageFacts, VerdictK
 use sha2::{Digest, Sha256};
 
 /// Settings of one scan.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ScanOptions {
     pub limits: Limits,
+    /// Time to spend on the Python files of one package; past it, the files not yet analysed
+    /// are listed in `errors` and the package is judged on the rest (a batch goes on).
+    pub timeout: std::time::Duration,
 }
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            limits: Limits::default(),
+            timeout: std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+        }
+    }
+}
+
+/// Default time budget per package.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
 /// Largest input file read into memory; bigger inputs are refused with an error report.
 const MAX_INPUT_BYTES: u64 = 1 << 30;
@@ -202,7 +217,8 @@ fn is_auxiliary(path: &str) -> bool {
     })
 }
 
-fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Report {
+fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Report {
+    let deadline = std::time::Instant::now() + opts.timeout;
     let mut errors = Vec::new();
     let mut issues = Vec::new();
     for p in &archive.problems {
@@ -256,19 +272,24 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
         let lower = m.path.to_ascii_lowercase();
         lower.ends_with(".py") || lower.ends_with(".pyw") || lower.ends_with(".pth")
     };
+    // Past the deadline a file is not analysed (None): a crafted package cannot hold the
+    // batch, and the report says which files were left.
     let analyse_member = |m: &malpi_archive::Member| {
-        malpi_python::analyze_screened(
-            &m.path,
-            &m.data,
-            role_of(&m.path, false),
-            malpi_rules::screen::hits,
-        )
+        (std::time::Instant::now() < deadline).then(|| {
+            malpi_python::analyze_screened(
+                &m.path,
+                &m.data,
+                role_of(&m.path, false),
+                malpi_rules::screen::hits,
+            )
+        })
     };
     let python: Vec<&malpi_archive::Member> =
         archive.members.iter().filter(|m| is_python(m)).collect();
     // Files of one package in parallel, but only on a pool's threads: they have the large
     // stacks the parser needs for hostile nesting (a caller's own thread may not).
-    facts.files = if rayon::current_thread_index().is_some() {
+    let analysed: Vec<Option<malpi_python::FileFacts>> = if rayon::current_thread_index().is_some()
+    {
         use rayon::prelude::*;
         python
             .par_iter()
@@ -278,6 +299,15 @@ fn analyse(mut info: PackageInfo, archive: Archive, _opts: &ScanOptions) -> Repo
     } else {
         python.iter().map(|m| analyse_member(m)).collect()
     };
+    let left = analysed.iter().filter(|f| f.is_none()).count();
+    if left > 0 {
+        errors.push(format!(
+            "timeout: {left} of {} Python files not analysed within {} s",
+            python.len(),
+            opts.timeout.as_secs()
+        ));
+    }
+    facts.files = analysed.into_iter().flatten().collect();
     for m in &archive.members {
         if is_python(m) && !m.complete {
             errors.push(format!(

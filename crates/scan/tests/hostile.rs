@@ -171,3 +171,39 @@ fn truncated_and_lying_archives_are_errors_or_partial_reads() {
     let r = scan("lie.tar.gz", &gz(&raw));
     assert!(reported(&r), "{r:?}");
 }
+
+#[test]
+fn a_package_past_its_time_budget_is_reported_and_the_scan_goes_on() {
+    let files: Vec<(String, Vec<u8>)> = (0..50)
+        .map(|i| {
+            (
+                format!("pkg-1/m{i}.py"),
+                b"import os\nos.system('id')\n".to_vec(),
+            )
+        })
+        .collect();
+    let members: Vec<(tar::Header, &[u8])> = files
+        .iter()
+        .map(|(p, d)| {
+            (
+                header(p.as_bytes(), tar::EntryType::Regular, d.len() as u64),
+                d.as_slice(),
+            )
+        })
+        .collect();
+    let opts = ScanOptions {
+        timeout: std::time::Duration::ZERO,
+        ..ScanOptions::default()
+    };
+    let r = scan_bytes(
+        PackageInfo::new("/hostile/slow.tar.gz".into(), PackageKind::File),
+        &tar_with(&members),
+        &opts,
+    );
+    assert!(
+        r.errors.iter().any(|e| e.starts_with("timeout")),
+        "{:?}",
+        r.errors
+    );
+    assert_ne!(r.verdict, malpi_rules::VerdictKind::Error);
+}

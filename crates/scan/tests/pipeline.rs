@@ -143,7 +143,10 @@ fn zip_bomb_trips_a_limit_with_a_finding_and_an_error() {
     let r = scan_bytes(
         PackageInfo::new("/x/b.zip".into(), PackageKind::File),
         &bytes,
-        &ScanOptions { limits },
+        &ScanOptions {
+            limits,
+            ..ScanOptions::default()
+        },
     );
     assert!(r.findings.iter().any(|f| f.rule == "PKG001"), "{r:#?}");
     assert!(!r.errors.is_empty());
