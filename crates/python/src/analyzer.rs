@@ -481,6 +481,25 @@ pub struct PendingCode {
     pub chain: Vec<String>,
 }
 
+/// An f-string's literal parts, with `{…}` for each hole.
+fn fstring_skeleton(f: &ast::ExprFString) -> String {
+    let mut out = String::new();
+    for part in f.value.iter() {
+        match part {
+            ast::FStringPart::Literal(l) => out.push_str(&l.value),
+            ast::FStringPart::FString(fs) => {
+                for el in fs.elements.iter() {
+                    match el {
+                        ast::InterpolatedStringElement::Literal(l) => out.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(_) => out.push_str("{…}"),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether an expression calls `chr` somewhere (a `chr` list or comprehension).
 fn mentions_chr(expr: &Expr) -> bool {
     match expr {
@@ -671,8 +690,16 @@ impl<'a> Visitor<'a> for Analyzer {
                 self.record_call(c);
                 folded_here = self.fold_composite(expr);
             }
-            Expr::BinOp(_) | Expr::Subscript(_) | Expr::FString(_) => {
+            Expr::BinOp(_) | Expr::Subscript(_) => {
                 folded_here = self.fold_composite(expr);
+            }
+            Expr::FString(f) => {
+                folded_here = self.fold_composite(expr);
+                if !folded_here && self.folded_depth == 0 {
+                    // Holes that do not fold (`{os.getlogin()}`): the written parts still say
+                    // where the string points (`C:\Users\{…}\AppData\…\Startup`).
+                    self.push_string(fstring_skeleton(f), f, true);
+                }
             }
             Expr::Attribute(a) if matches!(a.ctx, ast::ExprContext::Load) => {
                 if let Some(q) = self.qualify(expr) {

@@ -32,7 +32,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         for call in &file.calls {
             let wholesale = matches!(
                 call.name.as_str(),
-                "os.environ.items" | "os.environ.copy" | "os.environ.keys" | "os.environ.values"
+                "os.environ.items"
+                    | "os.environ.copy"
+                    | "os.environ.keys"
+                    | "os.environ.values"
+                    | "os.environ.__str__"
+                    | "os.environ.__repr__"
+                    | "os.environ.__iter__"
             ) || (matches!(
                 call.name.as_str(),
                 "builtins.dict" | "builtins.str" | "json.dumps" | "builtins.repr" | "builtins.list"
