@@ -9,8 +9,10 @@ use malpi_python::{FileRole, analyze};
 use crate::{Finding, PackageFacts, RULES};
 
 /// Package-level rules are exercised with real archives in malpi-scan's tests (and the name
-/// checks in malpi-names' own tests).
-const ARCHIVE_RULES: &[&str] = &["PKG001", "PKG002", "PKG003", "PKG004", "PKG005", "PKG006"];
+/// checks in malpi-names' own tests; TEC012 needs a package name: malpi-scan's tests).
+const ARCHIVE_RULES: &[&str] = &[
+    "PKG001", "PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "TEC012",
+];
 
 fn load(dir: &Path) -> PackageFacts {
     let mut pkg = PackageFacts::default();

@@ -24,6 +24,7 @@ mod anti_detection {
     pub mod tec009_image_payload;
     pub mod tec010_decoded_payload;
     pub mod tec011_external_payload;
+    pub mod tec012_behaviour_overlap;
 }
 mod code_execution {
     pub mod exe001_exec_decoded;
@@ -108,6 +109,7 @@ pub static RULES: &[&Rule] = &[
     &anti_detection::tec009_image_payload::RULE,
     &anti_detection::tec010_decoded_payload::RULE,
     &anti_detection::tec011_external_payload::RULE,
+    &anti_detection::tec012_behaviour_overlap::RULE,
 ];
 
 /// Look a rule up by id.

