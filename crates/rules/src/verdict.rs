@@ -114,9 +114,15 @@ fn combinations(e: &Evidence) -> Vec<String> {
         "decoded payload executed",
         &[e.rule("EXE001", Severity::High)],
     );
+    // Early, or in a file that runs commands: a help text that quotes `curl … | sh` at run
+    // time is not a dropper.
     hold(
         "download-and-run command line",
-        &[e.rule("CMD002", Severity::High)],
+        &[
+            e.rule("CMD002", Severity::High),
+            e.early("CMD002", Severity::High)
+                .or(e.rule("CMD001", Severity::Info)),
+        ],
     );
     let runs = e.rule("CMD001", Severity::Info);
     hold(
@@ -150,12 +156,18 @@ fn combinations(e: &Evidence) -> Vec<String> {
         .or_else(|| e.rule("STL007", Severity::Medium));
     hold("sensitive data read and sent", &[sensitive, sends]);
     let drop_point = e.rule("STL007", Severity::High);
+    // A tunnel's own client (pyngrok) downloads and runs a binary honestly; a program fetched
+    // from a paste, a file drop or a bare IP address and run is a dropper.
     hold(
         "download from a drop point saved and run",
         &[
             e.find(|f| f.behaviour.ends_with("/save-download")),
             runs,
-            e.rule("STL007", Severity::Medium),
+            e.find(|f| {
+                f.rule == "STL007"
+                    && f.severity >= Severity::Medium
+                    && !f.message.contains("tunnel endpoint")
+            }),
         ],
     );
     // Next to a drop endpoint (a webhook, a request catcher, a tunnel) any host data is telling,
@@ -166,10 +178,13 @@ fn combinations(e: &Evidence) -> Vec<String> {
         .or_else(|| e.rule("STL003", Severity::Info));
     hold(
         "data-drop endpoint with host data",
-        &[
-            e.rule("STL007", Severity::Medium),
-            any_host_data.or(sensitive),
-        ],
+        &[drop_point, any_host_data.or(sensitive)],
+    );
+    // Tunnels and paste sites have honest users (pyngrok): with them, only host data that is
+    // itself telling (an early fingerprint, the environment, credentials) counts.
+    hold(
+        "tunnel or paste endpoint with host data",
+        &[e.rule("STL007", Severity::Medium), host_data.or(sensitive)],
     );
     hold(
         "data-drop endpoint contacted at install/import time",
