@@ -8,6 +8,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::Ranged;
 
+use crate::code_in_strings::PendingCode;
 use crate::facts::{
     Arg, Call, ClassDef, Const, FileFacts, FileRole, Import, NameRef, StrLit, Trigger,
 };
@@ -17,8 +18,6 @@ use crate::scope::{Binding, Scope};
 const MAX_WALK_DEPTH: u32 = 1_500;
 /// Caps on facts per file, so a generated file cannot exhaust memory.
 const MAX_FACTS: usize = 200_000;
-/// Strings run as code that one file may have parsed in turn.
-const MAX_CODE_IN_STRINGS: usize = 32;
 /// Shortest literal worth keeping as a string fact.
 const MIN_STRING: usize = 4;
 
@@ -42,7 +41,7 @@ pub struct Analyzer {
     /// Line of the last span: the walk moves forward, so the next is usually on it or near.
     line_hint: std::cell::Cell<usize>,
     /// Constant strings run as code (or written out as scripts).
-    code_in_strings: Vec<PendingCode>,
+    pub(crate) code_in_strings: Vec<PendingCode>,
     /// A decompressor hit the output budget while folding (a bomb, or a huge payload).
     pub(crate) decode_overflow: std::cell::Cell<bool>,
 }
@@ -357,43 +356,7 @@ impl Analyzer {
                 self.push_import(m, call);
             }
         }
-        if matches!(
-            name.as_str(),
-            "builtins.exec" | "builtins.eval" | "builtins.compile" | "builtins.execfile"
-        ) && self.code_in_strings.len() < MAX_CODE_IN_STRINGS
-        {
-            let code = match args.first().and_then(|a: &Arg| a.value.as_ref()) {
-                Some(Const::Str(s)) => Some(s.clone()),
-                Some(Const::Bytes(b)) => String::from_utf8(b.clone()).ok(),
-                _ => None,
-            };
-            if let Some(code) = code.filter(|c| c.len() >= 8) {
-                let chain = self.layer_chain(&call.arguments.args[0], 0);
-                self.code_in_strings.push(PendingCode {
-                    code,
-                    call: self.facts.calls.len(),
-                    chain,
-                });
-            }
-        } else if (name.ends_with(".write") || name.ends_with(".write_text"))
-            && self.code_in_strings.len() < MAX_CODE_IN_STRINGS
-        {
-            // A stager writes Python to a file and starts an interpreter on it: read what it
-            // writes as code too (kept only if it parses cleanly).
-            let code = match args.first().and_then(|a: &Arg| a.value.as_ref()) {
-                Some(Const::Str(s)) => Some(s.clone()),
-                Some(Const::Bytes(b)) => String::from_utf8(b.clone()).ok(),
-                _ => None,
-            };
-            if let Some(code) = code.filter(|c| looks_like_python(c)) {
-                let chain = self.layer_chain(&call.arguments.args[0], 0);
-                self.code_in_strings.push(PendingCode {
-                    code,
-                    call: self.facts.calls.len(),
-                    chain,
-                });
-            }
-        }
+        self.note_code_in_strings(&name, call, &args);
         let span = self.span_of(call);
         let trigger = self.here();
         self.facts.calls.push(Call {
@@ -472,15 +435,6 @@ impl Analyzer {
     }
 }
 
-/// A string found to be run as code (or written out as a script), waiting to be parsed.
-pub struct PendingCode {
-    pub code: String,
-    /// Index of the call that runs (or writes) it in `FileFacts::calls`.
-    pub call: usize,
-    /// The decoders the argument went through, first applied first.
-    pub chain: Vec<String>,
-}
-
 /// An f-string's literal parts, with `{…}` for each hole.
 fn fstring_skeleton(f: &ast::ExprFString) -> String {
     let mut out = String::new();
@@ -498,37 +452,6 @@ fn fstring_skeleton(f: &ast::ExprFString) -> String {
         }
     }
     out
-}
-
-/// Whether an expression calls `chr` somewhere (a `chr` list or comprehension).
-fn mentions_chr(expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(c) => {
-            matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == "chr")
-                || c.arguments.args.iter().any(mentions_chr)
-        }
-        Expr::Generator(g) => mentions_chr(&g.elt),
-        Expr::ListComp(g) => mentions_chr(&g.elt),
-        Expr::Name(n) => n.id.as_str() == "chr",
-        _ => false,
-    }
-}
-
-/// Text that is worth parsing as Python when a program writes it to a file.
-fn looks_like_python(text: &str) -> bool {
-    text.len() >= 16
-        && [
-            "import ",
-            "exec(",
-            "eval(",
-            "__import__",
-            "os.system",
-            "subprocess",
-            "urlopen",
-            "requests.",
-        ]
-        .iter()
-        .any(|k| text.contains(k))
 }
 
 /// Function names are matched by hash: a collision only makes a function count as reached.
@@ -729,72 +652,6 @@ impl<'a> Visitor<'a> for Analyzer {
 }
 
 impl Analyzer {
-    /// The transformations an argument applies to its constant, first applied first:
-    /// decoders (`base64.b64decode`, `zlib.decompress`...), `reversal`, `chr`, `bytes`, `xor`.
-    fn layer_chain(&self, expr: &Expr, depth: u32) -> Vec<String> {
-        if depth > 32 {
-            return Vec::new();
-        }
-        match expr {
-            Expr::Subscript(s) => {
-                let mut chain = self.layer_chain(&s.value, depth + 1);
-                if let Expr::Slice(sl) = s.slice.as_ref() {
-                    let step = sl.step.as_deref().and_then(|e| self.fold(e));
-                    if matches!(step, Some(Const::Int(n)) if n < 0) {
-                        chain.push("reversal".into());
-                    }
-                }
-                chain
-            }
-            Expr::Call(c) => {
-                let first = c.arguments.args.first();
-                // `x.decode()`, `x.encode()`: the data is the receiver; `"".join(x)`: the argument.
-                let (mut chain, method) = match c.func.as_ref() {
-                    Expr::Attribute(a) if first.is_none() || a.attr.as_str() != "join" => {
-                        let receiver = self.layer_chain(&a.value, depth + 1);
-                        let from_arg = first
-                            .map(|f| self.layer_chain(f, depth + 1))
-                            .unwrap_or_default();
-                        (
-                            if receiver.is_empty() {
-                                from_arg
-                            } else {
-                                receiver
-                            },
-                            Some(a.attr.as_str()),
-                        )
-                    }
-                    Expr::Attribute(a) => (
-                        first
-                            .map(|f| self.layer_chain(f, depth + 1))
-                            .unwrap_or_default(),
-                        Some(a.attr.as_str()),
-                    ),
-                    _ => (
-                        first
-                            .map(|f| self.layer_chain(f, depth + 1))
-                            .unwrap_or_default(),
-                        None,
-                    ),
-                };
-                let name = self.qualify(&c.func).unwrap_or_default();
-                let comprehension_xor = first.is_some_and(|f| {
-                    matches!(f, Expr::Generator(g) if matches!(g.elt.as_ref(), Expr::BinOp(b) if b.op == ast::Operator::BitXor))
-                        || matches!(f, Expr::ListComp(g) if matches!(g.elt.as_ref(), Expr::BinOp(b) if b.op == ast::Operator::BitXor))
-                });
-                if crate::fold::is_decoding_call(&name) {
-                    chain.push(name);
-                } else if matches!(name.as_str(), "builtins.bytes" | "builtins.bytearray") {
-                    chain.push(if comprehension_xor { "xor" } else { "bytes" }.into());
-                } else if method == Some("join") && first.is_some_and(|f| mentions_chr(f)) {
-                    chain.push("chr".into());
-                }
-                chain
-            }
-            _ => Vec::new(),
-        }
-    }
-
     /// Fold a composite expression once, at its outermost point, and keep the result as a
     /// string fact when it differs from every literal inside it.
     fn fold_composite(&mut self, expr: &Expr) -> bool {

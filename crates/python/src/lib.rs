@@ -5,6 +5,7 @@
 //! skipped silently. Nothing here executes, imports or evaluates scanned code.
 
 mod analyzer;
+mod code_in_strings;
 mod decoders;
 mod facts;
 mod fold;
