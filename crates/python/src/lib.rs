@@ -9,6 +9,7 @@ mod code_in_strings;
 mod decoders;
 mod facts;
 mod fold;
+mod fold_decode;
 mod marshal;
 mod prune;
 mod resolve;
