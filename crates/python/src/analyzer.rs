@@ -435,25 +435,6 @@ impl Analyzer {
     }
 }
 
-/// An f-string's literal parts, with `{…}` for each hole.
-fn fstring_skeleton(f: &ast::ExprFString) -> String {
-    let mut out = String::new();
-    for part in f.value.iter() {
-        match part {
-            ast::FStringPart::Literal(l) => out.push_str(&l.value),
-            ast::FStringPart::FString(fs) => {
-                for el in fs.elements.iter() {
-                    match el {
-                        ast::InterpolatedStringElement::Literal(l) => out.push_str(&l.value),
-                        ast::InterpolatedStringElement::Interpolation(_) => out.push_str("{…}"),
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Function names are matched by hash: a collision only makes a function count as reached.
 fn name_hash(name: &str) -> u64 {
     use std::hash::BuildHasher;
@@ -621,7 +602,9 @@ impl<'a> Visitor<'a> for Analyzer {
                 if !folded_here && self.folded_depth == 0 {
                     // Holes that do not fold (`{os.getlogin()}`): the written parts still say
                     // where the string points (`C:\Users\{…}\AppData\…\Startup`).
-                    self.push_string(fstring_skeleton(f), f, true);
+                    if let Some(skeleton) = crate::fold::fstring_text(f, |_| Some("{…}".into())) {
+                        self.push_string(skeleton, f, true);
+                    }
                 }
             }
             Expr::Attribute(a) if matches!(a.ctx, ast::ExprContext::Load) => {

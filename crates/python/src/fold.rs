@@ -80,32 +80,13 @@ impl Analyzer {
                 _ => None,
             },
             Expr::Subscript(s) => self.fold_subscript(s, env, d),
-            Expr::FString(f) => {
-                // Only fully constant f-strings fold; holes with constant values are filled.
-                let mut out = String::new();
-                for part in f.value.iter() {
-                    match part {
-                        ast::FStringPart::Literal(l) => out.push_str(&l.value),
-                        ast::FStringPart::FString(fs) => {
-                            for el in fs.elements.iter() {
-                                match el {
-                                    ast::InterpolatedStringElement::Literal(l) => {
-                                        out.push_str(&l.value)
-                                    }
-                                    ast::InterpolatedStringElement::Interpolation(i) => {
-                                        match self.fold_in(&i.expression, env, d)? {
-                                            Const::Str(s) => out.push_str(&s),
-                                            Const::Int(n) => out.push_str(&n.to_string()),
-                                            _ => return None,
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                Some(Const::Str(out))
-            }
+            // Only fully constant f-strings fold; holes with constant values are filled.
+            Expr::FString(f) => fstring_text(f, |hole| match self.fold_in(hole, env, d)? {
+                Const::Str(s) => Some(s),
+                Const::Int(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .map(Const::Str),
             Expr::Call(c) => self.fold_call(c, env, d),
             _ => None,
         }
@@ -528,6 +509,34 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
         .chunks(2)
         .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
         .collect()
+}
+
+/// An f-string's text: its literal parts, and for each hole what `hole` gives (`None` from
+/// it makes the whole `None`).
+pub fn fstring_text(
+    f: &ast::ExprFString,
+    mut hole: impl FnMut(&Expr) -> Option<String>,
+) -> Option<String> {
+    let mut out = String::new();
+    for part in f.value.iter() {
+        match part {
+            ast::FStringPart::Literal(l) => out.push_str(&l.value),
+            ast::FStringPart::FString(fs) => {
+                for el in fs.elements.iter() {
+                    match el {
+                        ast::InterpolatedStringElement::Literal(l) => out.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            out.push_str(&hole(&i.expression)?)
+                        }
+                    }
+                }
+            }
+        }
+        if out.len() > MAX_LEN {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// Calls that decode, decompress, decrypt or unmarshal: the layers of a hidden payload.
