@@ -262,6 +262,16 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
+/// The project a requirement names: `foo[bar]>=1; extra == "x"` and `foo @ https://…` give
+/// `foo`.
+pub fn requirement_name(requirement: &str) -> &str {
+    let r = requirement.trim();
+    let end = r
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(r.len());
+    &r[..end]
+}
+
 /// A version chosen to win a dependency-confusion race: a major of 90 or more (`99.0.0`,
 /// `999.3.9`) outranks any internal package's real version.
 pub fn is_confusion_version(version: &str) -> bool {

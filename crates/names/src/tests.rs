@@ -64,6 +64,15 @@ fn popular_projects_and_honest_pairs_are_not_flagged() {
 }
 
 #[test]
+fn requirement_names() {
+    assert_eq!(
+        requirement_name("reqeusts[socks]>=2; extra == 'x'"),
+        "reqeusts"
+    );
+    assert_eq!(requirement_name(" helper @ https://x/h.tar.gz"), "helper");
+}
+
+#[test]
 fn pep503_normalisation() {
     assert_eq!(normalize("Python__Date.Util"), "python-date-util");
     assert_eq!(normalize("  zope.interface "), "zope-interface");

@@ -51,19 +51,14 @@ fn squatting_dependencies(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding
     let from_setup = pkg.files.iter().flat_map(|f| {
         f.calls
             .iter()
-            .filter(|c| c.name.ends_with("setup"))
-            .filter_map(|c| c.keyword("install_requires")?.value.as_ref())
-            .flat_map(|v| match v {
-                malpi_python::Const::List(items) => items.iter().filter_map(|i| i.text()).collect(),
-                other => other.text().into_iter().collect::<Vec<_>>(),
-            })
+            .flat_map(|c| setup_list(c, &["install_requires"]))
     });
-    let names = pkg.dependencies.iter().cloned().chain(from_setup).map(|d| {
-        d.trim()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            .collect::<String>()
-    });
+    let names = pkg
+        .dependencies
+        .iter()
+        .cloned()
+        .chain(from_setup)
+        .map(|d| malpi_names::requirement_name(&d).to_string());
     for dep in names.take(500) {
         if let Some(squat) = popular.check(&dep).filter(|s| s.kind.is_unmistakable()) {
             out.push(rule.about(
@@ -82,37 +77,45 @@ fn squatting_dependencies(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding
 /// `setup(install_requires=["x @ https://…"], dependency_links=[…])`: a dependency fetched
 /// from a URL, outside the index and its review, carries code the package does not show.
 fn dependencies_from_urls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Finding>) {
-    for call in file.calls.iter().filter(|c| c.name.ends_with("setup")) {
-        let listed = ["install_requires", "setup_requires", "dependency_links"]
+    for call in &file.calls {
+        let listed = setup_list(
+            call,
+            &["install_requires", "setup_requires", "dependency_links"],
+        );
+        if let Some(dep) = listed
             .iter()
-            .filter_map(|k| call.keyword(k))
-            .filter_map(|a| a.value.as_ref());
-        for value in listed {
-            let items: Vec<String> = match value {
-                malpi_python::Const::List(items) => items.iter().filter_map(|i| i.text()).collect(),
-                other => other.text().into_iter().collect(),
-            };
-            if let Some(dep) = items
-                .iter()
-                .find(|d| d.contains("://") || d.starts_with("git+"))
-            {
-                out.push(
-                    rule.at(
-                        file,
-                        call.span,
-                        call.trigger,
-                        "indirect-import",
-                        format!(
-                            "installs a dependency from a URL: `{}`",
-                            malpi_python::cut(dep, 120)
-                        ),
-                    )
-                    .severity(Severity::Medium),
-                );
-                return;
-            }
+            .find(|d| d.contains("://") || d.starts_with("git+"))
+        {
+            out.push(
+                rule.at(
+                    file,
+                    call.span,
+                    call.trigger,
+                    "indirect-import",
+                    format!(
+                        "installs a dependency from a URL: `{}`",
+                        malpi_python::cut(dep, 120)
+                    ),
+                )
+                .severity(Severity::Medium),
+            );
+            return;
         }
     }
+}
+
+/// The constant strings a `setup(...)` call lists under `keys` (none for other calls).
+fn setup_list(call: &malpi_python::Call, keys: &[&str]) -> Vec<String> {
+    if !call.name.ends_with("setup") {
+        return Vec::new();
+    }
+    keys.iter()
+        .filter_map(|k| call.keyword(k)?.value.as_ref())
+        .flat_map(|v| match v {
+            malpi_python::Const::List(items) => items.iter().filter_map(|i| i.text()).collect(),
+            other => other.text().into_iter().collect::<Vec<_>>(),
+        })
+        .collect()
 }
 
 /// The module a `python -c "import m"` / `python -m m` command line brings in.

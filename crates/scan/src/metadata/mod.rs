@@ -36,14 +36,9 @@ impl Metadata {
     pub fn dependency_names(&self) -> Vec<String> {
         self.requires_dist
             .iter()
-            .filter_map(|r| {
-                let name: String = r
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                    .collect();
-                (!name.is_empty()).then_some(name)
-            })
+            .map(|r| malpi_names::requirement_name(r))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
             .collect()
     }
 }
