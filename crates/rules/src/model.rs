@@ -130,6 +130,18 @@ pub struct PackageFacts {
     pub archive_issues: Vec<ArchiveIssue>,
     /// The fragment-list hits of every string, computed by the first rule that asks.
     pub text: crate::text::TextIndex,
+    /// How the package's name imitates a popular project's, checked by the first rule that
+    /// asks ([`PackageFacts::squat`]).
+    pub squat_check: std::sync::OnceLock<Option<malpi_names::Squat>>,
+}
+
+impl PackageFacts {
+    /// How the package's name imitates a popular project's, if it does.
+    pub fn squat(&self) -> Option<&malpi_names::Squat> {
+        self.squat_check
+            .get_or_init(|| malpi_names::Popular::builtin().check(&self.name))
+            .as_ref()
+    }
 }
 
 /// A rule: its metadata next to its check.

@@ -115,11 +115,6 @@ static SCREEN: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("screen patterns are valid")
 });
 
-/// Whether Python text (a file, or one function of it) may hold anything a rule looks at.
-pub fn worth_parsing(source: &str) -> bool {
-    SCREEN.is_match(source) || !compatibility_letters(source.as_bytes()).is_empty()
-}
-
 /// Where in `source` the screen sees something (sorted byte offsets), in one pass: a file
 /// with none is not parsed, and a function of a large file with none is pruned. With `all`
 /// false only the first hit is wanted (the file is too small to prune): the search stops there.
@@ -157,6 +152,10 @@ fn compatibility_letters(source: &[u8]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn worth_parsing(source: &str) -> bool {
+        !hits(source, false).is_empty()
+    }
 
     fn big(code: &str) -> String {
         format!("{}\n{code}\n", "x = 1\n".repeat(1_000))

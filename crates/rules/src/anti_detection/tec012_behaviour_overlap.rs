@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
 const MIN_COPIED_MODULES: usize = 5;
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    let Some(squat) = malpi_names::Popular::builtin().check(&pkg.name) else {
+    let Some(squat) = pkg.squat() else {
         return;
     };
     let module = format!("{}/", squat.imitates.replace('-', "_"));

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    if let Some(squat) = malpi_names::Popular::builtin().check(&pkg.name) {
+    if let Some(squat) = pkg.squat() {
         out.push(rule.about(
             "",
             "typosquat",

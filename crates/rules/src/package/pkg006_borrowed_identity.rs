@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    if let Some(squat) = malpi_names::Popular::builtin().check(&pkg.name) {
+    if let Some(squat) = pkg.squat() {
         let imitated = squat.imitates.replace('-', "");
         let borrowed = pkg.urls.iter().find(|u| {
             let u = u.to_ascii_lowercase().replace(['-', '_'], "");
