@@ -10,6 +10,8 @@ mod decoders;
 mod facts;
 mod fold;
 mod fold_decode;
+#[doc(hidden)]
+pub mod fuzzing;
 mod marshal;
 mod prune;
 mod resolve;

@@ -9,7 +9,7 @@ mod report;
 
 pub use inputs::{DiscoverError, discover};
 pub use malpi_archive::Limits;
-pub use metadata::Metadata;
+pub use metadata::{Metadata, from_members as read_metadata};
 pub use report::{PackageInfo, PackageKind, Report};
 
 use std::path::Path;
