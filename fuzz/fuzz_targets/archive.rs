@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
         let read: u64 = archive.members.iter().map(|m| m.data.len() as u64).sum();
         assert!(read <= limits.max_total_bytes, "read past the byte limit");
         for m in &archive.members {
-            assert!(!m.path.starts_with('/') && !m.path.split('/').any(|c| c == ".."));
+            assert!(
+                !m.path.starts_with('/') && !m.path.split('/').any(|c| c == ".."),
+                "unsafe member path {:?}",
+                m.path
+            );
         }
     }
 });

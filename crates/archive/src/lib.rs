@@ -179,9 +179,7 @@ impl Sink<'_> {
                     ),
                 );
             } else {
-                let before = self.problems.len();
                 read_into(self, &data, nested, &format!("{path}!/"), depth + 1);
-                let _ = before;
             }
         }
         let (data, complete) = if want || is_nested_archive {

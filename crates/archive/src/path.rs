@@ -6,7 +6,12 @@ pub fn sanitise(raw: &str) -> (String, Option<&'static str>) {
     if raw.contains('\0') {
         reason = Some("NUL byte in name");
     }
-    let unified = raw.replace('\\', "/");
+    // NULs go before splitting: removed after, `\0/x` would become `/x` and `.\0.` `..`.
+    let unified: String = raw
+        .chars()
+        .filter(|c| *c != '\0')
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
     if unified.starts_with('/') {
         reason = reason.or(Some("absolute path"));
     }
@@ -28,8 +33,7 @@ pub fn sanitise(raw: &str) -> (String, Option<&'static str>) {
     if raw.contains('\\') && reason.is_none() && unified.split('/').any(|p| p == "..") {
         reason = Some("path traversal (..\\)");
     }
-    let clean: String = parts.join("/").chars().filter(|c| *c != '\0').collect();
-    (clean, reason)
+    (parts.join("/"), reason)
 }
 
 #[cfg(test)]
@@ -44,5 +48,9 @@ mod tests {
         assert!(sanitise("/etc/cron.d/x").1.is_some());
         assert!(sanitise("C:\\Windows\\x.exe").1.is_some());
         assert!(sanitise("a\\..\\..\\b").1.is_some());
+        // Found by the archive fuzz target: NULs removed after joining left `/x`.
+        assert_eq!(sanitise("\0/x.py").0, "x.py");
+        assert_eq!(sanitise("a/.\0./b").0, "a/b");
+        assert!(sanitise("a/.\0./b").1.is_some());
     }
 }

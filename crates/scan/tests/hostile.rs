@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+mod support;
+
 use malpi_scan::{PackageInfo, PackageKind, Report, ScanOptions, scan_bytes};
 
 fn tar_with(entries: &[(tar::Header, &[u8])]) -> Vec<u8> {
@@ -30,6 +32,7 @@ fn header(name: &[u8], kind: tar::EntryType, size: u64) -> tar::Header {
 }
 
 fn scan(name: &str, bytes: &[u8]) -> Report {
+    support::keep_case(name, bytes);
     scan_bytes(
         PackageInfo::new(format!("/hostile/{name}"), PackageKind::File),
         bytes,
