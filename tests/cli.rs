@@ -130,3 +130,54 @@ fn rules_lists_every_rule() {
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.len(), malpi_rules::RULES.len());
 }
+
+#[test]
+fn the_memory_budget_holds_on_a_huge_file_and_bad_sizes_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("setup.py");
+    let mut line = b"x = '".to_vec();
+    line.resize(60 << 20, b'A');
+    line.extend_from_slice(b"'\nimport os\nos.system('id')\n");
+    std::fs::write(&big, line).unwrap();
+    let out = malpi()
+        .args([
+            "scan",
+            "--stats",
+            "--format",
+            "jsonl",
+            "--max-memory",
+            "160M",
+            "-j",
+            "1",
+        ])
+        .arg(&big)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let peak: u64 = stderr
+        .split("peak memory ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no stats line: {stderr}"));
+    assert!(peak < 160, "peak {peak} MB over a 160 MB budget");
+    let whole = format!(
+        "{:x}",
+        <sha2::Sha256 as sha2::Digest>::digest(std::fs::read(&big).unwrap())
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    assert!(
+        report["errors"].to_string().contains("limit: input is"),
+        "{report}"
+    );
+    assert_eq!(report["package"]["sha256"], whole.as_str());
+
+    let out = malpi()
+        .args(["scan", "--max-memory", "lots"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a size"));
+}

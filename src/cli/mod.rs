@@ -70,6 +70,31 @@ pub struct LimitArgs {
     /// analysed and the scan goes on.
     #[arg(long, default_value_t = malpi_scan::DEFAULT_TIMEOUT_SECS, value_name = "SECONDS")]
     timeout: u64,
+    /// Memory for the whole run (`512M`, `1G`): the code one package keeps and the largest
+    /// file read are cut to fit it, shared among the parallel jobs.
+    #[arg(long, default_value = "768M", value_parser = parse_bytes, value_name = "BYTES")]
+    max_memory: u64,
+}
+
+/// `1048576`, `512K`, `512M`, `1G` (powers of 1024; `B`/`iB` suffixes accepted).
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text
+        .trim()
+        .trim_end_matches(['B', 'b'])
+        .trim_end_matches('i');
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 512M or 1G"))?;
+    n.checked_mul(1 << shift)
+        .filter(|b| *b >= 64 << 20)
+        .ok_or_else(|| format!("`{text}`: give at least 64M"))
 }
 
 impl LimitArgs {
@@ -77,16 +102,33 @@ impl LimitArgs {
         malpi_scan::ScanOptions {
             limits: self.limits(),
             timeout: std::time::Duration::from_secs(self.timeout),
+            max_input_bytes: malpi_scan::MAX_INPUT_BYTES.min(self.per_job_memory() / 4),
         }
     }
 
+    /// The memory budget's share of one parallel job, once the process itself (code, rule
+    /// tables, the popular-names list: about 25 MB measured) is set aside.
+    fn per_job_memory(&self) -> u64 {
+        let jobs = self
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1) as u64;
+        self.max_memory.saturating_sub(32 << 20) / jobs
+    }
+
+    /// The archive limits, cut to the memory budget: of a job's share, a quarter for the
+    /// input file, a quarter for the code its package keeps, the rest for analysing one file,
+    /// which takes about 4.5 times its size at peak (its text, a lossy copy, tokens or syntax
+    /// tree: measured on a 64 MB one-line file).
     fn limits(&self) -> Limits {
+        let per_job = self.per_job_memory();
         Limits {
             max_total_bytes: self.max_total_bytes,
             max_members: self.max_members,
-            max_member_bytes: self.max_member_bytes,
+            max_member_bytes: self.max_member_bytes.min(per_job / 10),
             max_ratio: self.max_ratio,
             max_depth: self.max_depth,
+            max_kept_bytes: Limits::default().max_kept_bytes.min(per_job / 4),
         }
     }
 }

@@ -41,6 +41,9 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Print packages, time, packages/second and peak memory on stderr at the end.
+    #[arg(long)]
+    stats: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -129,6 +132,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         all: args.all,
     };
     let pb = progress_bar(inputs.len(), !args.no_progress);
+    let started = std::time::Instant::now();
     let mut summary = Summary::default();
     let mut kept: Vec<Report> = Vec::new();
     let mut worst = VerdictKind::Clean;
@@ -171,6 +175,15 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     out.finish().context("cannot write the report")?;
+    if args.stats {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "stats: {} packages in {secs:.2} s ({:.1} packages/s), peak memory {} MB",
+            summary.packages,
+            summary.packages as f64 / secs.max(1e-9),
+            super::peak_rss_bytes().map_or("?".into(), |b| (b >> 20).to_string())
+        );
+    }
     let failed = match args.fail_on {
         FailOn::Malicious => worst >= VerdictKind::Malicious,
         FailOn::Suspicious => worst >= VerdictKind::Suspicious,

@@ -18,6 +18,7 @@ pub fn read_dir_tree(
         keep,
         budget: Budget::new(u64::MAX / 2),
         members: Vec::new(),
+        kept: 0,
         problems: Vec::new(),
         stopped: false,
     };

@@ -30,6 +30,9 @@ pub struct Limits {
     pub max_ratio: u64,
     /// Archives inside archives.
     pub max_depth: u32,
+    /// Bytes of wanted members held in memory for one input (what analysis works on, so
+    /// what its memory follows); past it further members are only counted.
+    pub max_kept_bytes: u64,
 }
 
 impl Default for Limits {
@@ -40,6 +43,7 @@ impl Default for Limits {
             max_member_bytes: 64 << 20,
             max_ratio: 200,
             max_depth: 3,
+            max_kept_bytes: 256 << 20,
         }
     }
 }
@@ -51,6 +55,7 @@ pub enum LimitKind {
     MemberBytes,
     Ratio,
     Depth,
+    KeptBytes,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -107,6 +112,8 @@ pub(crate) struct Sink<'k> {
     pub keep: &'k dyn Fn(&str) -> bool,
     pub budget: Budget,
     pub members: Vec<Member>,
+    /// Bytes of member data held in `members`.
+    pub kept: u64,
     pub problems: Vec<Problem>,
     /// Stop reading: a global limit tripped.
     pub stopped: bool,
@@ -140,15 +147,36 @@ impl Sink<'_> {
 
     /// Record a member read from `reader`, descending into it if it is itself an archive.
     pub fn add(&mut self, path: String, reader: &mut dyn std::io::Read, depth: u32) {
-        let want = (self.keep)(&path);
-        let cap = self.limits.max_member_bytes;
+        let mut want = (self.keep)(&path);
+        let kept_room = self.limits.max_kept_bytes.saturating_sub(self.kept);
+        if want && kept_room == 0 {
+            want = false;
+            self.trip(
+                LimitKind::KeptBytes,
+                format!(
+                    "more than {} bytes of code to keep; `{path}` and later members only counted",
+                    self.limits.max_kept_bytes
+                ),
+            );
+        }
+        let cap = if want {
+            self.limits.max_member_bytes.min(kept_room)
+        } else {
+            self.limits.max_member_bytes
+        };
         let (data, size, complete, err) = budget::read_member(reader, cap, want, &mut self.budget);
         if let Some(e) = err {
             self.problems.push(Problem::Corrupt {
                 detail: format!("{path}: {e}"),
             });
         }
-        if size > cap {
+        if size > cap && cap < self.limits.max_member_bytes {
+            let most = self.limits.max_kept_bytes;
+            self.trip(
+                LimitKind::KeptBytes,
+                format!("more than {most} bytes of code to keep; `{path}` read in part"),
+            );
+        } else if size > cap {
             self.trip(
                 LimitKind::MemberBytes,
                 format!("member `{path}` is larger than {cap} bytes; read in part"),
@@ -189,6 +217,7 @@ impl Sink<'_> {
             let c = complete && head.len() as u64 == size;
             (head, c)
         };
+        self.kept += data.len() as u64;
         self.members.push(Member {
             path,
             data,
@@ -240,6 +269,7 @@ pub fn read_archive(
         keep,
         budget: Budget::new(bytes.len() as u64),
         members: Vec::new(),
+        kept: 0,
         problems: Vec::new(),
         stopped: false,
     };

@@ -26,6 +26,8 @@ pub struct ScanOptions {
     /// Time to spend on the Python files of one package; past it, the files not yet analysed
     /// are listed in `errors` and the package is judged on the rest (a batch goes on).
     pub timeout: std::time::Duration,
+    /// Largest input file read into memory; bigger inputs get an error report.
+    pub max_input_bytes: u64,
 }
 
 impl Default for ScanOptions {
@@ -33,15 +35,16 @@ impl Default for ScanOptions {
         ScanOptions {
             limits: Limits::default(),
             timeout: std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            max_input_bytes: MAX_INPUT_BYTES,
         }
     }
 }
 
 /// Default time budget per package.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
-/// Largest input file read into memory; bigger inputs are refused with an error report.
-const MAX_INPUT_BYTES: u64 = 1 << 30;
+/// Default of [`ScanOptions::max_input_bytes`].
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// Scan one input: an archive, a Python file, or an unpacked package folder.
 pub fn scan_path(path: &Path, opts: &ScanOptions) -> Report {
@@ -91,14 +94,8 @@ fn scan_path_unguarded(path: &Path, opts: &ScanOptions) -> Report {
     }
     let info = PackageInfo::new(file, PackageKind::File);
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_INPUT_BYTES => {
-            return Report::error(
-                info,
-                format!(
-                    "input is {} bytes, over the {MAX_INPUT_BYTES}-byte input limit",
-                    m.len()
-                ),
-            );
+        Ok(m) if m.len() > opts.max_input_bytes => {
+            return scan_oversized(info, path, m.len(), opts);
         }
         Err(e) => return Report::error(info, format!("cannot read {}: {e}", path.display())),
         Ok(_) => {}
@@ -107,6 +104,49 @@ fn scan_path_unguarded(path: &Path, opts: &ScanOptions) -> Report {
         Ok(bytes) => scan_bytes(info, &bytes, opts),
         Err(e) => Report::error(info, format!("cannot read {}: {e}", path.display())),
     }
+}
+
+/// An input over the input limit: an archive is refused (it must be read whole); a source
+/// file is read up to the member limit, as it would be inside an archive.
+fn scan_oversized(info: PackageInfo, path: &Path, size: u64, opts: &ScanOptions) -> Report {
+    use std::io::Read;
+    let too_big = |info| {
+        let most = opts.max_input_bytes;
+        Report::error(
+            info,
+            format!("input is {size} bytes, over the {most}-byte input limit (raise --max-memory)"),
+        )
+    };
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        f.take(opts.limits.max_member_bytes.min(size))
+            .read_to_end(&mut head)
+    });
+    if let Err(e) = read {
+        return Report::error(info, format!("cannot read {}: {e}", path.display()));
+    }
+    if !matches!(malpi_archive::detect_format(&head), Format::Unknown) {
+        return too_big(info);
+    }
+    let mut report = scan_bytes(info, &head, opts);
+    if report.verdict == VerdictKind::Error {
+        return too_big(report.package);
+    }
+    report.errors.push(format!(
+        "limit: input is {size} bytes; the first {} read",
+        head.len()
+    ));
+    // The hash names the whole file, not the part read.
+    if let Ok(sha) = sha256_of_file(path) {
+        report.package.sha256 = sha;
+    }
+    report
+}
+
+fn sha256_of_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
 }
 
 /// Scan an input already in memory. `info.file` names it; the kind is found from the bytes.
@@ -128,13 +168,25 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                 info.name = name;
                 info.version = version;
                 let role = role_of(&file_name, true);
+                // A bare file is held to the member limit like a file in an archive.
+                let cap = usize::try_from(opts.limits.max_member_bytes).unwrap_or(usize::MAX);
+                let mut errors = Vec::new();
+                if bytes.len() > cap {
+                    errors.push(format!(
+                        "limit: {file_name} is larger than {cap} bytes; read in part"
+                    ));
+                }
                 let facts = PackageFacts {
                     name: info.name.clone(),
                     version: info.version.clone(),
-                    files: vec![malpi_python::analyze(&file_name, bytes, role)],
+                    files: vec![malpi_python::analyze(
+                        &file_name,
+                        &bytes[..bytes.len().min(cap)],
+                        role,
+                    )],
                     ..PackageFacts::default()
                 };
-                return finish(info, facts, Vec::new());
+                return finish(info, facts, errors);
             }
             Report::error(
                 info,

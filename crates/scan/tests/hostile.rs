@@ -210,3 +210,36 @@ fn a_package_past_its_time_budget_is_reported_and_the_scan_goes_on() {
     );
     assert_ne!(r.verdict, malpi_rules::VerdictKind::Error);
 }
+
+#[test]
+fn code_kept_per_package_stops_at_its_limit() {
+    let big = vec![b'#'; 4 << 20];
+    let names: Vec<String> = (0..6).map(|i| format!("pkg-1/m{i}.py")).collect();
+    let members: Vec<(tar::Header, &[u8])> = names
+        .iter()
+        .map(|p| {
+            (
+                header(p.as_bytes(), tar::EntryType::Regular, big.len() as u64),
+                big.as_slice(),
+            )
+        })
+        .collect();
+    let opts = ScanOptions {
+        limits: malpi_scan::Limits {
+            max_kept_bytes: 10 << 20,
+            ..malpi_scan::Limits::default()
+        },
+        ..ScanOptions::default()
+    };
+    let r = scan_bytes(
+        PackageInfo::new("/hostile/kept.tar.gz".into(), PackageKind::File),
+        &tar_with(&members),
+        &opts,
+    );
+    assert!(
+        r.errors.iter().any(|e| e.contains("bytes of code to keep")),
+        "{:?}",
+        r.errors
+    );
+    assert!(r.findings.iter().any(|f| f.rule == "PKG001"));
+}
