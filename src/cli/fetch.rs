@@ -34,7 +34,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<ExitCode> {
     if requirements.is_empty() {
         anyhow::bail!("nothing to fetch: name packages (`requests==2.32.3`) or give `-r FILE`");
     }
-    let fetcher = args.index.fetcher();
+    let fetcher = args.index.fetcher()?;
     let outcomes = remote::fetch(&fetcher, &requirements, !args.no_progress);
     let mut failed = remote::report_errors(&outcomes);
     for outcome in &outcomes {

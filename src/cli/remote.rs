@@ -6,6 +6,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use malpi_index::{
     Cache, Client, ClientConfig, FetchEvent, FetchOptions, FetchedFile, Fetcher, FileKind, Index,
@@ -42,6 +43,10 @@ pub struct IndexArgs {
     /// Downloads at once.
     #[arg(long, default_value_t = 4, value_name = "N")]
     downloads: usize,
+    /// PEM bundle of CA certificates to trust instead of the built-in Mozilla roots
+    /// [default: $PIP_CERT, else $SSL_CERT_FILE].
+    #[arg(long, value_name = "FILE")]
+    cert: Option<PathBuf>,
 }
 
 impl IndexArgs {
@@ -55,8 +60,28 @@ impl IndexArgs {
         }
     }
 
-    pub fn fetcher(&self) -> Fetcher {
-        let client = Client::new(ClientConfig::default());
+    pub fn fetcher(&self) -> anyhow::Result<Fetcher> {
+        let env_path = |key| {
+            std::env::var_os(key)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let bundle = self
+            .cert
+            .clone()
+            .or_else(|| env_path("PIP_CERT"))
+            .or_else(|| env_path("SSL_CERT_FILE"));
+        let ca_certificates_pem = match bundle {
+            Some(path) => Some(
+                std::fs::read(&path)
+                    .with_context(|| format!("cannot read the CA bundle {}", path.display()))?,
+            ),
+            None => None,
+        };
+        let client = Client::new(ClientConfig {
+            ca_certificates_pem,
+            ..ClientConfig::default()
+        });
         let indexes = self
             .index_urls()
             .iter()
@@ -74,14 +99,14 @@ impl IndexArgs {
             }),
             pre: self.pre,
         };
-        Fetcher::new(
+        Ok(Fetcher::new(
             indexes,
             cache,
             FetchOptions {
                 selection,
                 jobs: self.downloads.max(1),
             },
-        )
+        ))
     }
 
     /// The requirements of the `-r` files (their warnings go to stderr).
@@ -160,6 +185,25 @@ pub fn report_errors(outcomes: &[PackageOutcome]) -> bool {
         }
     }
     any
+}
+
+/// An `error` report for each thing that went wrong fetching a package, so that `scan`'s
+/// output accounts for every package asked for.
+pub fn failure_reports(outcomes: &[PackageOutcome]) -> Vec<malpi_scan::Report> {
+    outcomes
+        .iter()
+        .flat_map(|outcome| {
+            outcome.errors.iter().map(|error| {
+                let mut info = malpi_scan::PackageInfo::new(
+                    outcome.requirement.to_string(),
+                    malpi_scan::PackageKind::File,
+                );
+                info.name = outcome.requirement.name.clone();
+                info.version = outcome.version.clone().unwrap_or_default();
+                malpi_scan::Report::error(info, format!("cannot fetch ({}): {error}", error.kind()))
+            })
+        })
+        .collect()
 }
 
 /// The name a fetched file gets in reports: its URL without credentials or query (the

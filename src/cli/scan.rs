@@ -141,18 +141,17 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     if !paths.is_empty() || requirements.is_empty() {
         inputs.extend(local_inputs(super::paths_or_cwd(paths))?);
     }
-    let mut fetch_failed = false;
+    // Packages that could not be fetched are reported like unreadable inputs: verdict `error`.
+    let mut failures = Vec::new();
     if !requirements.is_empty() {
-        let outcomes = remote::fetch(&args.index.fetcher(), &requirements, !args.no_progress);
-        fetch_failed = remote::report_errors(&outcomes);
+        let outcomes = remote::fetch(&args.index.fetcher()?, &requirements, !args.no_progress);
+        failures = remote::failure_reports(&outcomes);
         inputs.extend(outcomes.iter().flat_map(|o| &o.files).map(|f| Input {
             path: f.path.clone(),
             name: Some(remote::report_name(f)),
         }));
     }
-    if inputs.is_empty() {
-        return Ok(ExitCode::from(super::EXIT_USAGE));
-    }
+    let many = inputs.len() + failures.len() > 1;
     let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut out =
@@ -166,7 +165,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut kept: Vec<Report> = Vec::new();
     let mut worst = VerdictKind::Clean;
     let mut io_error = false;
-    scan_ordered(&inputs, &opts, &pool, pb.as_ref(), |r| {
+    let mut emit = |r: Report| {
         summary.add(&r);
         if r.verdict == VerdictKind::Error {
             io_error = true;
@@ -177,26 +176,24 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             Format::Jsonl => malpi_report::write_jsonl_line(&mut out, &r),
             Format::Text => {
                 malpi_report::write_text(&mut out, &r, text_opts)?;
-                if inputs.len() > 1 {
-                    writeln!(out)
-                } else {
-                    Ok(())
-                }
+                if many { writeln!(out) } else { Ok(()) }
             }
             Format::Json | Format::Sarif => {
                 kept.push(r);
                 Ok(())
             }
         }
-    })
-    .context("cannot write the report")?;
+    };
+    scan_ordered(&inputs, &opts, &pool, pb.as_ref(), &mut emit)
+        .and_then(|()| failures.into_iter().try_for_each(&mut emit))
+        .context("cannot write the report")?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
     match args.format {
         Format::Json => malpi_report::write_json(&mut out, &kept)?,
         Format::Sarif => malpi_report::write_sarif(&mut out, &kept)?,
-        Format::Text if inputs.len() > 1 => writeln!(
+        Format::Text if many => writeln!(
             out,
             "{} packages: {} malicious, {} suspicious, {} clean, {} errors",
             summary.packages, summary.malicious, summary.suspicious, summary.clean, summary.error
@@ -211,7 +208,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     Ok(if failed {
         ExitCode::from(EXIT_FOUND)
-    } else if io_error || fetch_failed {
+    } else if io_error {
         ExitCode::from(super::EXIT_USAGE)
     } else {
         ExitCode::SUCCESS

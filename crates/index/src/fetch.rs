@@ -36,7 +36,7 @@ impl Default for FetchOptions {
 
 #[derive(Debug, Error)]
 pub enum FetchError {
-    #[error("{project}: not found on {}", indexes.join(", "))]
+    #[error("not on {}", indexes.join(", "))]
     NotFound {
         project: String,
         indexes: Vec<String>,

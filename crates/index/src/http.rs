@@ -26,6 +26,9 @@ pub struct ClientConfig {
     pub max_file_bytes: u64,
     pub max_redirects: u32,
     pub user_agent: String,
+    /// PEM certificates to trust instead of the built-in Mozilla roots (a private index's
+    /// CA, or a TLS-inspecting proxy's, as with pip's `--cert` / `SSL_CERT_FILE`).
+    pub ca_certificates_pem: Option<Vec<u8>>,
 }
 
 impl Default for ClientConfig {
@@ -39,6 +42,7 @@ impl Default for ClientConfig {
             max_file_bytes: 1 << 30,
             max_redirects: 10,
             user_agent: format!("malpi/{} (static scanner)", env!("CARGO_PKG_VERSION")),
+            ca_certificates_pem: None,
         }
     }
 }
@@ -111,7 +115,20 @@ pub struct Client {
 
 impl Client {
     pub fn new(config: ClientConfig) -> Client {
+        let roots = config.ca_certificates_pem.as_deref().map(|pem| {
+            let certs: Vec<_> = ureq::tls::parse_pem(pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            ureq::tls::RootCerts::from(certs)
+        });
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(roots.unwrap_or(ureq::tls::RootCerts::WebPki))
+            .build();
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(config.connect_timeout))
             .timeout_per_read(Some(config.read_timeout))

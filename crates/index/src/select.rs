@@ -33,12 +33,12 @@ pub struct Release {
 
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum SelectError {
-    #[error("{requirement}: no version matches (the index lists {available} versions)")]
+    #[error("no version matches `{requirement}` (the index lists {available} versions)")]
     NoMatchingVersion {
         requirement: String,
         available: usize,
     },
-    #[error("{project} {version}: no {what} file")]
+    #[error("{project} {version} has no {what} file")]
     NoFiles {
         project: String,
         version: String,
