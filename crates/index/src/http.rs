@@ -95,6 +95,15 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// How a URL answered, body unread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    pub status: u16,
+    /// After redirects.
+    pub url: String,
+    pub content_length: Option<u64>,
+}
+
 /// An answer whose body is still to be read (downloads).
 pub(crate) struct Stream {
     pub status: u16,
@@ -156,6 +165,25 @@ impl Client {
                 body,
             })
         })
+    }
+
+    /// How `url` answers a GET (after redirects, retries spent), without reading the body:
+    /// for mirror checks ("is this file still served, and how?"). Any HTTP status is an
+    /// answer; only getting none (timeout, refused connection, bad URL) is an error.
+    pub fn probe(&self, url: &str) -> Result<Probe, HttpError> {
+        match self.with_retries(|| self.open(url, "*/*", None)) {
+            Ok(stream) => Ok(Probe {
+                status: stream.status,
+                url: stream.url,
+                content_length: stream.content_length,
+            }),
+            Err(HttpError::Status { url, status }) => Ok(Probe {
+                status,
+                url,
+                content_length: None,
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// Run `attempt` until it succeeds, fails for good, or the retries are spent, waiting

@@ -26,7 +26,7 @@ mod url;
 pub use cache::{Cache, CacheError, copy_out, default_cache_dir, safe_file_name};
 pub use fetch::{FetchError, FetchEvent, FetchOptions, FetchedFile, Fetcher, PackageOutcome};
 pub use html::parse_html;
-pub use http::{Client, ClientConfig, HttpError, Response};
+pub use http::{Client, ClientConfig, HttpError, Probe, Response};
 pub use index::{Index, IndexError, ReleaseInfo, UploadedFile};
 pub use json::parse_json;
 pub use page::{CoreMetadata, DistFile, FileKind, ProjectPage};

@@ -25,26 +25,29 @@ pub fn resolve_url(base: &str, reference: &str) -> Option<String> {
             )
         } else {
             let (path, tail) = split_path(reference);
-            let merged = if path.is_empty() {
-                let base_tail_query = if tail.starts_with('?') {
+            if path.is_empty() {
+                // Same document: the base's path, and its query unless the reference has one.
+                let query = if tail.starts_with('?') {
                     ""
                 } else {
                     base.query
                 };
-                return Some(format!(
-                    "{}://{}{}{}{}",
-                    base.scheme, base.authority, base.path, base_tail_query, tail
-                ));
-            } else if path.starts_with('/') {
-                remove_dot_segments(path)
+                format!(
+                    "{}://{}{}{query}{tail}",
+                    base.scheme, base.authority, base.path
+                )
             } else {
-                let dir = match base.path.rfind('/') {
-                    Some(i) => &base.path[..=i],
-                    None => "/",
+                let merged = if path.starts_with('/') {
+                    remove_dot_segments(path)
+                } else {
+                    let dir = match base.path.rfind('/') {
+                        Some(i) => &base.path[..=i],
+                        None => "/",
+                    };
+                    remove_dot_segments(&format!("{dir}{path}"))
                 };
-                remove_dot_segments(&format!("{dir}{path}"))
-            };
-            format!("{}://{}{}{}", base.scheme, base.authority, merged, tail)
+                format!("{}://{}{}{}", base.scheme, base.authority, merged, tail)
+            }
         }
     };
     let lower = resolved.to_ascii_lowercase();
@@ -135,6 +138,9 @@ impl<'a> Parts<'a> {
     fn split(url: &'a str) -> Option<Parts<'a>> {
         let (url, _) = split_fragment(url);
         let (scheme, rest) = url.split_once("://")?;
+        if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+            return None;
+        }
         let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
         let (authority, rest) = rest.split_at(auth_end);
         let q = rest.find('?').unwrap_or(rest.len());

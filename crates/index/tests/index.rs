@@ -170,6 +170,25 @@ fn missing_projects_redirects_and_the_json_api() {
     assert_eq!(index.release_info("good", Some("9.9")).unwrap(), None);
     let no_api = Index::new(&server.url("/html/simple/"), client());
     assert_eq!(no_api.release_info("good", None).unwrap(), None);
+
+    // Probes: how each URL answers, as data (what mirror checks record).
+    let c = client();
+    let served = c.probe(&server.url("/files/good-1.0.tar.gz")).unwrap();
+    assert_eq!(served.status, 200);
+    assert!(served.content_length.is_some_and(|n| n > 0));
+    assert_eq!(
+        c.probe(&server.url("/files/gone-1.0.tar.gz"))
+            .unwrap()
+            .status,
+        404
+    );
+    let moved = c.probe(&server.url("/simple/moved/")).unwrap();
+    assert_eq!(
+        (moved.status, moved.url),
+        (200, server.url("/mirror/simple/moved/"))
+    );
+    let refused = c.probe("http://127.0.0.1:1/simple/").unwrap_err();
+    assert!(matches!(refused, HttpError::Connect { .. }), "{refused:?}");
 }
 
 #[test]
