@@ -178,15 +178,23 @@ impl Fetcher {
             }
             outcomes.push(outcome);
         }
-        let downloaded = parallel_map(&jobs, self.options.jobs, |(_, file)| {
+        // The same file asked for twice (`good` and `good==1.0`) must not be written by two
+        // threads at once: first copies in parallel, repeats afterwards (from the cache).
+        let mut seen = std::collections::HashSet::new();
+        let (firsts, repeats): (Vec<_>, Vec<_>) = jobs
+            .into_iter()
+            .partition(|(_, f)| seen.insert(f.sha256.clone().unwrap_or_else(|| f.url.clone())));
+        let fetch_one = |(_, file): &(usize, DistFile)| {
             let r = self.download(file);
             on_event(FetchEvent::FileDone {
                 filename: file.filename.clone(),
                 ok: r.is_ok(),
             });
             r
-        });
-        for ((i, _), r) in jobs.iter().zip(downloaded) {
+        };
+        let mut results = parallel_map(&firsts, self.options.jobs, fetch_one);
+        results.extend(repeats.iter().map(fetch_one));
+        for ((i, _), r) in firsts.iter().chain(&repeats).zip(results) {
             match r {
                 Ok(f) => outcomes[*i].files.push(f),
                 Err(e) => outcomes[*i].errors.push(e),

@@ -10,6 +10,9 @@
 use crate::page::{CoreMetadata, DistFile, ProjectPage, last_segment, url_and_hash};
 use crate::url::resolve_url;
 
+/// Attributes kept per tag.
+const MAX_ATTRIBUTES: usize = 32;
+
 /// Parse a PEP 503 project page served at `page_url` (the final URL, after redirects).
 /// Links that do not resolve to http(s) URLs are dropped.
 pub fn parse_html(body: &[u8], page_url: &str) -> ProjectPage {
@@ -137,7 +140,9 @@ fn read_attributes(mut s: &str) -> (Vec<(String, String)>, &str) {
             value = decode_entities(raw);
             s = after;
         }
-        if !attrs.iter().any(|(k, _)| *k == name) {
+        // First of a name wins, as in browsers; past a few dozen, attributes are noise (and
+        // the duplicate check must stay cheap on a tag with a million of them).
+        if attrs.len() < MAX_ATTRIBUTES && !attrs.iter().any(|(k, _)| *k == name) {
             attrs.push((name, value));
         }
     }
@@ -268,5 +273,15 @@ mod tests {
         ] {
             let _ = parse_html(junk, "http://i/simple/x/");
         }
+        let attributes: String = (0..200_000).map(|i| format!("d{i}=1 ")).collect();
+        let many = format!("<a {attributes} href=x-1.zip>x-1.zip</a>");
+        let started = std::time::Instant::now();
+        let page = parse_html(many.as_bytes(), "http://i/simple/x/");
+        assert_eq!(
+            page.files.len(),
+            0,
+            "an href past the attribute cap is not read"
+        );
+        assert!(started.elapsed().as_secs() < 5, "quadratic on attributes");
     }
 }

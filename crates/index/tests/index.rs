@@ -287,11 +287,23 @@ fn fetch_many_with_a_typed_error_per_package() {
     let events = events.into_inner().unwrap();
     assert_eq!(events.len(), 7 + 8, "7 resolved, 8 files tried: {events:?}");
 
-    // Again: everything that was fetched comes from the cache, without a request.
+    // Again: everything that was fetched comes from the cache, without a request; a file
+    // asked for twice in one run is downloaded once.
     let before = server.seen("/files/good-1.0.tar.gz").len();
-    let again = fetcher.fetch_all(&[req("good==1.0")], &|_| {});
-    assert!(again[0].files.iter().all(|f| f.from_cache));
+    assert_eq!(before, 1);
+    let again = fetcher.fetch_all(&[req("good==1.0"), req("good")], &|_| {});
+    assert!(again.iter().flat_map(|o| &o.files).all(|f| f.from_cache));
+    assert_eq!(again[1].files.len(), 2);
     assert_eq!(server.seen("/files/good-1.0.tar.gz").len(), before);
+    let fresh_cache = tempfile::tempdir().unwrap();
+    let twice = Fetcher::new(
+        vec![Index::new(&server.url("/simple/"), client())],
+        Cache::new(fresh_cache.path()),
+        FetchOptions::default(),
+    )
+    .fetch_all(&[req("good"), req("good==1.0")], &|_| {});
+    assert_eq!(twice[0].files.len() + twice[1].files.len(), 4);
+    assert_eq!(server.seen("/files/good-1.0.tar.gz").len(), before + 1);
 }
 
 #[test]
