@@ -14,6 +14,13 @@ fn malpi() -> Command {
     cmd
 }
 
+/// For the loopback index (plain HTTP): no CA settings of the machine can get in the way.
+fn malpi_loopback() -> Command {
+    let mut cmd = malpi();
+    cmd.env_remove("PIP_CERT").env_remove("SSL_CERT_FILE");
+    cmd
+}
+
 const EVIL_SETUP: &str =
     "import base64\nexec(base64.b64decode(\"aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkJyk=\"))\n";
 
@@ -55,7 +62,7 @@ fn index() -> Server {
 fn scan_fetches_a_pinned_release_and_finds_the_malicious_setup_py() {
     let server = index();
     let cache = tempfile::tempdir().unwrap();
-    let out = malpi()
+    let out = malpi_loopback()
         .args(["scan", "--format", "jsonl", "Evil_Pkg==1.0", "--index-url"])
         .arg(server.url("/simple/"))
         .arg("--cache-dir")
@@ -76,7 +83,7 @@ fn scan_fetches_a_pinned_release_and_finds_the_malicious_setup_py() {
     // The same from a requirements file, with the clean project next to it; PIP_INDEX_URL.
     let reqs = cache.path().join("requirements.txt");
     std::fs::write(&reqs, "fine  # clean\nevil-pkg<1.0\n").unwrap();
-    let out = malpi()
+    let out = malpi_loopback()
         .args(["scan", "--format", "jsonl", "-r"])
         .arg(&reqs)
         .arg("--cache-dir")
@@ -107,7 +114,7 @@ fn fetch_copies_verified_files_and_reports_each_failure() {
     let server = index();
     let cache = tempfile::tempdir().unwrap();
     let dest = tempfile::tempdir().unwrap();
-    let out = malpi()
+    let out = malpi_loopback()
         .args([
             "fetch",
             "fine",

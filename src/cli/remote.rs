@@ -66,17 +66,18 @@ impl IndexArgs {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         };
-        let bundle = self
-            .cert
-            .clone()
-            .or_else(|| env_path("PIP_CERT"))
-            .or_else(|| env_path("SSL_CERT_FILE"));
-        let ca_certificates_pem = match bundle {
-            Some(path) => Some(
-                std::fs::read(&path)
-                    .with_context(|| format!("cannot read the CA bundle {}", path.display()))?,
-            ),
-            None => None,
+        let read_bundle = |path: &Path| {
+            std::fs::read(path)
+                .with_context(|| format!("cannot read the CA bundle {}", path.display()))
+        };
+        let ca_certificates_pem = match self.cert.clone().or_else(|| env_path("PIP_CERT")) {
+            Some(path) => Some(read_bundle(&path)?),
+            // A system-wide setting meant for other programs: not worth failing over.
+            None => env_path("SSL_CERT_FILE").and_then(|path| {
+                read_bundle(&path)
+                    .inspect_err(|e| eprintln!("warning: {e:#}; using the built-in roots"))
+                    .ok()
+            }),
         };
         let client = Client::new(ClientConfig {
             ca_certificates_pem,

@@ -295,10 +295,15 @@ pub(crate) fn map_error(url: &str, e: ureq::Error) -> HttpError {
         ureq::Error::BadUri(_) => HttpError::BadUrl { url },
         ureq::Error::StatusCode(status) => HttpError::Status { url, status },
         ureq::Error::Io(io) => map_io(&url, io),
-        other => HttpError::Transport {
-            url,
-            reason: other.to_string(),
-        },
+        other => {
+            let mut reason = other.to_string();
+            if reason.contains("UnknownIssuer") {
+                reason.push_str(
+                    " (an index behind its own CA, or a TLS-inspecting proxy? give its PEM bundle)",
+                );
+            }
+            HttpError::Transport { url, reason }
+        }
     }
 }
 
