@@ -69,6 +69,17 @@ fn fixture_server() -> Server {
         )],
     );
     server.truncate_first("/files/resume-1.0.tar.gz", 1);
+    // The same cut, from a server that ignores Range: the download starts over.
+    publish(
+        &server,
+        "restart",
+        &[Published::new(
+            "restart-1.0.tar.gz",
+            sdist("restart", "1.0", &noise),
+        )],
+    );
+    server.truncate_first("/files/restart-1.0.tar.gz", 1);
+    server.ignore_ranges("/files/restart-1.0.tar.gz");
     // A project page that moved: the links on the final page are relative to it.
     server.route(
         "/simple/moved/",
@@ -213,6 +224,7 @@ fn fetch_many_with_a_typed_error_per_package() {
         "resume",
         "good>=9",
         "moved",
+        "restart",
     ]
     .iter()
     .map(|s| req(s))
@@ -284,8 +296,13 @@ fn fetch_many_with_a_typed_error_per_package() {
     ));
     // Redirected page, relative link.
     assert_eq!(outcomes[8].files.len(), 1);
+    // Range ignored: the whole file again, written over the partial one, verified.
+    assert!(outcomes[9].errors.is_empty(), "{:?}", outcomes[9].errors);
+    let restart_requests = server.seen("/files/restart-1.0.tar.gz");
+    assert_eq!(restart_requests.len(), 2);
+    assert!(restart_requests[1].range.is_some());
     let events = events.into_inner().unwrap();
-    assert_eq!(events.len(), 7 + 8, "7 resolved, 8 files tried: {events:?}");
+    assert_eq!(events.len(), 8 + 9, "8 resolved, 9 files tried: {events:?}");
 
     // Again: everything that was fetched comes from the cache, without a request; a file
     // asked for twice in one run is downloaded once.

@@ -44,6 +44,8 @@ struct State {
     fail_first: HashMap<String, u32>,
     /// Path → answers still to cut off half-way (to test resuming).
     truncate_first: HashMap<String, u32>,
+    /// Paths answered whole (200) even to a Range request.
+    ignore_ranges: Vec<String>,
     seen: Vec<Seen>,
 }
 
@@ -100,6 +102,10 @@ impl Server {
             .insert(path.into(), times);
     }
 
+    pub fn ignore_ranges(&self, path: &str) {
+        self.state.lock().unwrap().ignore_ranges.push(path.into());
+    }
+
     pub fn seen(&self, path: &str) -> Vec<Seen> {
         let state = self.state.lock().unwrap();
         state
@@ -139,12 +145,13 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         accept: headers.get("accept").cloned().unwrap_or_default(),
         range: headers.get("range").cloned(),
     };
-    let (route, fail, truncate) = {
+    let (route, fail, truncate, ranges) = {
         let mut s = state.lock().unwrap();
         s.seen.push(seen.clone());
         let fail = take_one(&mut s.fail_first, &path);
         let truncate = take_one(&mut s.truncate_first, &path);
-        (s.routes.get(&path).cloned(), fail, truncate)
+        let ranges = !s.ignore_ranges.contains(&path);
+        (s.routes.get(&path).cloned(), fail, truncate, ranges)
     };
     let mut out = stream;
     if fail {
@@ -181,6 +188,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             let from = seen
                 .range
                 .as_deref()
+                .filter(|_| ranges)
                 .and_then(|r| r.strip_prefix("bytes="))
                 .and_then(|r| r.strip_suffix('-'))
                 .and_then(|n| n.parse::<usize>().ok());
