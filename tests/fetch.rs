@@ -180,3 +180,23 @@ fn a_small_real_package_from_pypi() {
         );
     }
 }
+
+#[test]
+fn an_empty_requirements_file_scans_nothing_rather_than_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let reqs = dir.path().join("requirements.txt");
+    std::fs::write(
+        &reqs,
+        "# nothing pinned yet\n--index-url http://127.0.0.1:1/simple/\n",
+    )
+    .unwrap();
+    let out = malpi_loopback()
+        .args(["scan", "-r"])
+        .arg(&reqs)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing to scan"), "{stderr}");
+    assert!(stderr.contains("`--index-url` is not followed"), "{stderr}");
+}

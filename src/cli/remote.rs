@@ -110,6 +110,10 @@ impl IndexArgs {
         ))
     }
 
+    pub fn has_requirement_files(&self) -> bool {
+        !self.requirements.is_empty()
+    }
+
     /// The requirements of the `-r` files (their warnings go to stderr).
     pub fn file_requirements(&self) -> anyhow::Result<Vec<Requirement>> {
         let mut out = Vec::new();

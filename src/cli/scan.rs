@@ -138,7 +138,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
     requirements.extend(args.index.file_requirements()?);
     let mut inputs: Vec<Input> = Vec::new();
-    if !paths.is_empty() || requirements.is_empty() {
+    if !paths.is_empty() || (requirements.is_empty() && !args.index.has_requirement_files()) {
         inputs.extend(local_inputs(super::paths_or_cwd(paths))?);
     }
     // Packages that could not be fetched are reported like unreadable inputs: verdict `error`.
@@ -150,6 +150,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             path: f.path.clone(),
             name: Some(remote::report_name(f)),
         }));
+    }
+    if inputs.is_empty() && failures.is_empty() {
+        anyhow::bail!("nothing to scan: the requirements files name no package");
     }
     let many = inputs.len() + failures.len() > 1;
     let opts = args.limits.options();
