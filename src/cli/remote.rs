@@ -230,3 +230,43 @@ pub fn report_name(fetched: &FetchedFile) -> String {
         fetched.file.filename.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetched(url: &str, filename: &str) -> FetchedFile {
+        FetchedFile {
+            file: malpi_index::DistFile {
+                filename: filename.into(),
+                url: url.into(),
+                ..Default::default()
+            },
+            path: PathBuf::new(),
+            sha256: String::new(),
+            verified: true,
+            from_cache: false,
+        }
+    }
+
+    #[test]
+    fn report_names_hide_credentials_and_queries() {
+        let f = fetched(
+            "https://user:token@idx.example/p/a-1.0.tar.gz?sig=secret",
+            "a-1.0.tar.gz",
+        );
+        assert_eq!(report_name(&f), "https://idx.example/p/a-1.0.tar.gz");
+        let f = fetched("https://idx.example/download?id=7", "a-1.0.tar.gz");
+        assert_eq!(report_name(&f), "a-1.0.tar.gz");
+    }
+
+    #[test]
+    fn paths_stay_paths() {
+        for arg in ["pkg.tar.gz", "./x", "dir/pkg", "evil-0.1.whl", "setup.py"] {
+            assert!(as_requirement(Path::new(arg)).is_none(), "{arg}");
+        }
+        for arg in ["requests==2.32.3", "flask>=3", "six"] {
+            assert!(as_requirement(Path::new(arg)).is_some(), "{arg}");
+        }
+    }
+}
