@@ -14,7 +14,7 @@ use malpi_scan::{Report, ScanOptions};
 
 use super::LimitArgs;
 use super::output::Output;
-use super::scan::{progress_bar, scan_ordered};
+use super::scan::{Input, progress_bar, scan_ordered};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -53,14 +53,17 @@ fn scan_side(
     pool: &rayon::ThreadPool,
     jsonl: &mut Option<Output>,
 ) -> anyhow::Result<Side> {
-    let inputs = malpi_scan::discover(std::slice::from_ref(dir))?;
+    let inputs: Vec<Input> = malpi_scan::discover(std::slice::from_ref(dir))?
+        .into_iter()
+        .map(Input::from)
+        .collect();
     let mut side = Side {
         total: inputs.len(),
         ..Side::default()
     };
     side.bytes = inputs
         .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
+        .filter_map(|p| std::fs::metadata(&p.path).ok())
         .map(|m| m.len())
         .sum();
     let pb = progress_bar(inputs.len(), true);

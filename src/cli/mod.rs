@@ -4,8 +4,10 @@
 mod deobfuscate;
 mod eval;
 mod facts;
+mod fetch;
 mod name;
 mod output;
+mod remote;
 mod rules;
 mod scan;
 
@@ -31,8 +33,11 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan package files (sdist, wheel, egg), unpacked folders, .py files, or folders of them.
+    /// Scan package files (sdist, wheel, egg), unpacked folders, .py files, folders of them,
+    /// or packages named as pip names them (`requests==2.32.3`, `-r requirements.txt`).
     Scan(scan::ScanArgs),
+    /// Download packages, verified against the index's sha256, into the cache (and `-o DIR`).
+    Fetch(fetch::FetchArgs),
     /// Measure detection and false positives over a malicious and a benign corpus.
     Eval(eval::EvalArgs),
     /// List the detection rules.
@@ -173,6 +178,7 @@ pub enum Format {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(a) => scan::run(a),
+        Command::Fetch(a) => fetch::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Rules(a) => rules::run(a),
         Command::Facts(a) => facts::run(a),

@@ -1,4 +1,5 @@
 //! `malpi scan`: scan inputs in parallel and write reports in input order as they complete.
+//! Inputs named as requirements are fetched first (see `remote`).
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -13,6 +14,7 @@ use malpi_rules::VerdictKind;
 use malpi_scan::{Report, ScanOptions};
 
 use super::output::Output;
+use super::remote::{self, IndexArgs};
 use super::{EXIT_FOUND, Format, LimitArgs};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -24,7 +26,9 @@ pub enum FailOn {
 
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Package files, .py files, unpacked package folders, or folders holding them.
+    /// Package files, .py files, unpacked package folders, folders holding them, or
+    /// requirements to fetch and scan (`requests==2.32.3`, `'flask>=3'`: any argument that is
+    /// not an existing path and reads as a requirement).
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
@@ -46,11 +50,26 @@ pub struct ScanArgs {
     stats: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    index: IndexArgs,
+}
+
+/// One thing to scan, and the name its report gives it (a fetched file is read from the
+/// cache but reported under its URL).
+pub struct Input {
+    pub path: PathBuf,
+    pub name: Option<String>,
+}
+
+impl From<PathBuf> for Input {
+    fn from(path: PathBuf) -> Input {
+        Input { path, name: None }
+    }
 }
 
 /// Scan `inputs` on `pool`, handing each report to `sink` in input order.
 pub fn scan_ordered(
-    inputs: &[PathBuf],
+    inputs: &[Input],
     opts: &ScanOptions,
     pool: &rayon::ThreadPool,
     progress: Option<&indicatif::ProgressBar>,
@@ -66,14 +85,16 @@ pub fn scan_ordered(
                 let mut order: Vec<(u64, usize)> = inputs
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| (std::fs::metadata(p).map_or(0, |m| m.len()), i))
+                    .map(|(i, p)| (std::fs::metadata(&p.path).map_or(0, |m| m.len()), i))
                     .collect();
                 order.sort_unstable_by(|a, b| b.cmp(a));
                 order
                     .par_iter()
                     .with_max_len(1)
                     .for_each_with(tx, |tx, &(_, i)| {
-                        let report = malpi_scan::scan_path(&inputs[i], opts);
+                        let input = &inputs[i];
+                        let report =
+                            malpi_scan::scan_path_as(&input.path, input.name.as_deref(), opts);
                         let _ = tx.send((i, report));
                     });
             });
@@ -111,18 +132,32 @@ pub fn progress_bar(len: usize, enabled: bool) -> Option<indicatif::ProgressBar>
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let paths = super::paths_or_cwd(args.paths);
-    let inputs = malpi_scan::discover(&paths)?;
-    if inputs.is_empty() {
-        anyhow::bail!(
-            "no package files found under {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    let (mut paths, mut requirements) = (Vec::new(), Vec::new());
+    for arg in args.paths {
+        match remote::as_requirement(&arg) {
+            Some(requirement) => requirements.push(requirement),
+            None => paths.push(arg),
+        }
     }
+    requirements.extend(args.index.file_requirements()?);
+    let mut inputs: Vec<Input> = Vec::new();
+    if !paths.is_empty() || (requirements.is_empty() && !args.index.has_requirement_files()) {
+        inputs.extend(local_inputs(super::paths_or_cwd(paths))?);
+    }
+    // Packages that could not be fetched are reported like unreadable inputs: verdict `error`.
+    let mut failures = Vec::new();
+    if !requirements.is_empty() {
+        let outcomes = remote::fetch(&args.index.fetcher()?, &requirements, !args.no_progress);
+        failures = remote::failure_reports(&outcomes);
+        inputs.extend(outcomes.iter().flat_map(|o| &o.files).map(|f| Input {
+            path: f.path.clone(),
+            name: Some(remote::report_name(f)),
+        }));
+    }
+    if inputs.is_empty() && failures.is_empty() {
+        anyhow::bail!("nothing to scan: the requirements files name no package");
+    }
+    let many = inputs.len() + failures.len() > 1;
     let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut out =
@@ -137,7 +172,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut kept: Vec<Report> = Vec::new();
     let mut worst = VerdictKind::Clean;
     let mut io_error = false;
-    scan_ordered(&inputs, &opts, &pool, pb.as_ref(), |r| {
+    let mut emit = |r: Report| {
         summary.add(&r);
         if r.verdict == VerdictKind::Error {
             io_error = true;
@@ -148,26 +183,24 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             Format::Jsonl => malpi_report::write_jsonl_line(&mut out, &r),
             Format::Text => {
                 malpi_report::write_text(&mut out, &r, text_opts)?;
-                if inputs.len() > 1 {
-                    writeln!(out)
-                } else {
-                    Ok(())
-                }
+                if many { writeln!(out) } else { Ok(()) }
             }
             Format::Json | Format::Sarif => {
                 kept.push(r);
                 Ok(())
             }
         }
-    })
-    .context("cannot write the report")?;
+    };
+    scan_ordered(&inputs, &opts, &pool, pb.as_ref(), &mut emit)
+        .and_then(|()| failures.into_iter().try_for_each(&mut emit))
+        .context("cannot write the report")?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
     match args.format {
         Format::Json => malpi_report::write_json(&mut out, &kept)?,
         Format::Sarif => malpi_report::write_sarif(&mut out, &kept)?,
-        Format::Text if inputs.len() > 1 => writeln!(
+        Format::Text if many => writeln!(
             out,
             "{} packages: {} malicious, {} suspicious, {} clean, {} errors",
             summary.packages, summary.malicious, summary.suspicious, summary.clean, summary.error
@@ -196,4 +229,20 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The package files found under the paths the user named.
+fn local_inputs(paths: Vec<PathBuf>) -> anyhow::Result<Vec<Input>> {
+    let found = malpi_scan::discover(&paths)?;
+    if found.is_empty() {
+        anyhow::bail!(
+            "no package files found under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(found.into_iter().map(Input::from).collect())
 }

@@ -48,9 +48,23 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// Scan one input: an archive, a Python file, or an unpacked package folder.
 pub fn scan_path(path: &Path, opts: &ScanOptions) -> Report {
+    scan_path_as(path, None, opts)
+}
+
+/// Scan one input, giving it `name` in the report instead of its absolute path (a file
+/// fetched into the cache is reported under its URL; the name's last part is the file name
+/// that tells sdists from wheels and `setup.py` from modules).
+pub fn scan_path_as(path: &Path, name: Option<&str>, opts: &ScanOptions) -> Report {
+    let file = match name {
+        Some(n) => n.to_string(),
+        None => std::path::absolute(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string(),
+    };
     // A bug must cost one input its report, not the whole run: the input gets an error line.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        scan_path_unguarded(path, opts)
+        scan_path_unguarded(path, file.clone(), opts)
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -58,10 +72,6 @@ pub fn scan_path(path: &Path, opts: &ScanOptions) -> Report {
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let file = std::path::absolute(path)
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string();
         let kind = if path.is_dir() {
             PackageKind::Dir
         } else {
@@ -74,11 +84,7 @@ pub fn scan_path(path: &Path, opts: &ScanOptions) -> Report {
     })
 }
 
-fn scan_path_unguarded(path: &Path, opts: &ScanOptions) -> Report {
-    let file = std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string();
+fn scan_path_unguarded(path: &Path, file: String, opts: &ScanOptions) -> Report {
     if path.is_dir() {
         let mut info = PackageInfo::new(file, PackageKind::Dir);
         return match malpi_archive::read_dir_tree(path, &opts.limits, &keep) {

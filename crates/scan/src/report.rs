@@ -19,7 +19,7 @@ pub enum PackageKind {
 pub struct PackageInfo {
     pub name: String,
     pub version: String,
-    /// Absolute path of the input.
+    /// Absolute path of the input, or the URL a fetched input came from.
     pub file: String,
     pub sha256: String,
     pub kind: PackageKind,
