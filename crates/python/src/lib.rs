@@ -11,6 +11,7 @@ mod facts;
 mod fold;
 mod fold_decode;
 mod marshal;
+mod platform;
 mod prune;
 mod resolve;
 mod scope;
@@ -238,6 +239,15 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
     facts
         .refs
         .extend(moved(inner.refs, span, trigger, layer_of));
+    facts
+        .platform_checks
+        .extend(inner.platform_checks.into_iter().map(|check| PlatformCheck {
+            span: Span {
+                layer: layer_of(check.span.layer),
+                ..span
+            },
+            ..check
+        }));
     facts
         .embedded
         .extend(inner.embedded.into_iter().map(|mut e| {
