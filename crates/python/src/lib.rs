@@ -239,15 +239,18 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
     facts
         .refs
         .extend(moved(inner.refs, span, trigger, layer_of));
-    facts
-        .platform_checks
-        .extend(inner.platform_checks.into_iter().map(|check| PlatformCheck {
-            span: Span {
-                layer: layer_of(check.span.layer),
-                ..span
-            },
-            ..check
-        }));
+    facts.platform_checks.extend(
+        inner
+            .platform_checks
+            .into_iter()
+            .map(|check| PlatformCheck {
+                span: Span {
+                    layer: layer_of(check.span.layer),
+                    ..span
+                },
+                ..check
+            }),
+    );
     facts
         .embedded
         .extend(inner.embedded.into_iter().map(|mut e| {

@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn comparisons_of_the_platform_name_the_targets() {
         use Platform::*;
-        assert_eq!(platforms("import sys\nif sys.platform == 'win32': pass"), [Windows]);
+        assert_eq!(
+            platforms("import sys\nif sys.platform == 'win32': pass"),
+            [Windows]
+        );
         assert_eq!(platforms("import os\nif os.name == 'nt': pass"), [Windows]);
         assert_eq!(
             platforms("import platform as p\nif p.system().lower() == 'darwin': pass"),
@@ -144,7 +147,10 @@ mod tests {
             platforms("import sys\nok = sys.platform.startswith(('win', 'cygwin'))"),
             [Windows]
         );
-        assert_eq!(platforms("import os\nif os.name in ('posix',): pass"), [Linux, Macos]);
+        assert_eq!(
+            platforms("import os\nif os.name in ('posix',): pass"),
+            [Linux, Macos]
+        );
         // A decoded payload's checks count, at the call that runs it.
         assert_eq!(
             platforms("exec(\"import sys\\nif sys.platform != 'linux': pass\")"),

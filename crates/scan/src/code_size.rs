@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn blank_and_comment_lines_are_not_code() {
         assert_eq!(code_lines(b""), 0);
-        assert_eq!(code_lines(b"import os\n\n   \n# note\n  # indented note\nx = 1"), 2);
+        assert_eq!(
+            code_lines(b"import os\n\n   \n# note\n  # indented note\nx = 1"),
+            2
+        );
         assert_eq!(code_lines(b"a\r\nb\r\n\r\n"), 2);
         assert_eq!(code_lines(b"s = '# not a comment'\n"), 1);
     }
