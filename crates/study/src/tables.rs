@@ -1,0 +1,112 @@
+//! The report's tables as plain text cells, one definition for both renderers (each escapes
+//! the cells its own way).
+
+use crate::distribution::Distribution;
+use crate::lifecycle::MirrorPersistence;
+use crate::stats::{Overlap, Share};
+use crate::svg::{percent, thousands};
+
+pub struct Table {
+    /// Column titles; `true` for numbers (right-aligned).
+    pub columns: Vec<(&'static str, bool)>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn overlaps(overlaps: &[Overlap]) -> Table {
+    Table {
+        columns: vec![
+            ("source", false),
+            ("source", false),
+            ("projects reported by both", true),
+        ],
+        rows: overlaps
+            .iter()
+            .map(|o| vec![o.a.clone(), o.b.clone(), thousands(o.count)])
+            .collect(),
+    }
+}
+
+pub fn mirrors(mirrors: &[MirrorPersistence]) -> Table {
+    Table {
+        columns: vec![
+            ("mirror", false),
+            ("probed", true),
+            ("still served", true),
+            ("share", true),
+            ("probes failed", true),
+            ("oldest report still served", false),
+            ("last probe", false),
+        ],
+        rows: mirrors
+            .iter()
+            .map(|m| {
+                vec![
+                    m.mirror.clone(),
+                    thousands(m.probed),
+                    thousands(m.served),
+                    percent(m.share()),
+                    thousands(m.errors),
+                    m.oldest_served
+                        .as_ref()
+                        .map(|(name, t)| format!("{name} ({})", t.date()))
+                        .unwrap_or_default(),
+                    m.last_probe.map(|t| t.date()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Five-number summaries, one row per measure: `(name, distribution, decimals)`.
+pub fn distributions(rows: &[(&str, &Distribution, usize)]) -> Table {
+    let columns = ["measure", "n", "min", "Q1", "median", "Q3", "max", "mean"];
+    Table {
+        columns: columns.iter().map(|c| (*c, *c != "measure")).collect(),
+        rows: rows
+            .iter()
+            .map(|(name, d, decimals)| {
+                let f = |v: f64| format!("{v:.decimals$}", decimals = *decimals);
+                let mut row = vec![name.to_string()];
+                match &d.summary {
+                    None => row.extend(
+                        ["0".to_string()]
+                            .into_iter()
+                            .chain(std::iter::repeat_n(String::new(), 6)),
+                    ),
+                    Some(s) => row.extend([
+                        thousands(s.count),
+                        f(s.min),
+                        f(s.q1),
+                        f(s.median),
+                        f(s.q3),
+                        f(s.max),
+                        f(s.mean),
+                    ]),
+                }
+                row
+            })
+            .collect(),
+    }
+}
+
+/// Shares, with the study's column when any row has a figure from it.
+pub fn shares(what: &'static str, shares: &[Share]) -> Table {
+    let study = shares.iter().any(|s| s.reference.is_some());
+    let mut columns = vec![(what, false), ("packages", true), ("share", true)];
+    if study {
+        columns.push(("study", true));
+    }
+    Table {
+        columns,
+        rows: shares
+            .iter()
+            .map(|s| {
+                let mut row = vec![s.label.clone(), thousands(s.count), percent(s.fraction())];
+                if study {
+                    row.push(s.reference.map(percent).unwrap_or_default());
+                }
+                row
+            })
+            .collect(),
+    }
+}
