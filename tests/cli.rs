@@ -130,3 +130,94 @@ fn rules_lists_every_rule() {
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.len(), malpi_rules::RULES.len());
 }
+
+#[test]
+fn report_renders_scans_joined_with_osv_as_html_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let scans = dir.path().join("scans.jsonl");
+    let out = malpi()
+        .args(["scan", "--format", "jsonl", "-o"])
+        .arg(&scans)
+        .arg(fixture("EXE001/positive/setup.py"))
+        .arg(fixture("RC001/positive/mod.py"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // The scan output carries the code size and platforms the report reads.
+    let first: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&scans)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(first["code"]["python_files"], 1);
+    assert!(first["code"]["python_lines"].as_u64().unwrap() > 0);
+    assert!(first["code"]["evidence_lines"].as_u64().unwrap() > 0);
+    assert!(first["platforms"].is_array());
+
+    let osv = dir.path().join("osv");
+    std::fs::create_dir_all(osv.join("Evil_Pkg")).unwrap();
+    std::fs::write(
+        osv.join("Evil_Pkg/MAL-2024-1.json"),
+        r#"{"id":"MAL-2024-1","published":"2024-01-02T03:04:05Z","affected":[{"package":{"ecosystem":"PyPI","name":"Evil_Pkg"},"versions":["1.0"]}],"database_specific":{"malicious-packages-origins":[{"source":"<script>x</script>"}]}}"#,
+    )
+    .unwrap();
+    std::fs::write(osv.join("Evil_Pkg/MAL-2024-2.json"), "not json").unwrap();
+
+    let html = dir.path().join("report.html");
+    let out = malpi()
+        .args(["report", "--from-jsonl"])
+        .arg(&scans)
+        .arg("--osv")
+        .arg(&osv)
+        .arg("-o")
+        .arg(&html)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 OSV files skipped"), "{stderr}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h2 id=\"behaviours\">") && page.contains("</html>"));
+    assert!(page.contains("&lt;script&gt;x&lt;/script&gt;") && !page.contains("<script"));
+
+    let md = dir.path().join("report.md");
+    let out = malpi()
+        .args(["report", "--from-jsonl"])
+        .arg(&scans)
+        .arg("--osv")
+        .arg(&osv)
+        .arg("-o")
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.starts_with("# "), "the extension chooses Markdown");
+    assert!(
+        md.contains("3 projects, 3 package versions, 2 scanned"),
+        "{md}"
+    );
+    assert!(md.contains("| remote-control | 1 | 50.0% | 0.8% |"), "{md}");
+}
+
+#[test]
+fn report_on_a_missing_or_empty_scan_file_is_a_usage_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("report.html");
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "\n").unwrap();
+    for input in [dir.path().join("missing.jsonl"), empty] {
+        let out = malpi()
+            .args(["report", "--from-jsonl"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&dest)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(!dest.exists());
+    }
+}

@@ -6,6 +6,7 @@ mod eval;
 mod facts;
 mod name;
 mod output;
+mod report;
 mod rules;
 mod scan;
 
@@ -43,6 +44,9 @@ enum Command {
     Deobfuscate(deobfuscate::DeobfuscateArgs),
     /// Check whether project names imitate popular ones (typosquatting); exit 1 if one does.
     Name(name::NameArgs),
+    /// The study's results as one self-contained HTML page (or Markdown): sources, code,
+    /// behaviours, triggers, techniques, platforms, mirrors, lifecycle.
+    Report(report::ReportArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -136,6 +140,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Facts(a) => facts::run(a),
         Command::Deobfuscate(a) => deobfuscate::run(a),
         Command::Name(a) => name::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 
