@@ -131,18 +131,30 @@ fn rules_lists_every_rule() {
     assert_eq!(list.len(), malpi_rules::RULES.len());
 }
 
+/// `malpi report --from-jsonl SCANS [--osv DIR] -o DEST`.
+fn report(scans: &Path, osv: Option<&Path>, dest: &Path) -> std::process::Output {
+    let mut cmd = malpi();
+    cmd.args(["report", "--from-jsonl"]).arg(scans);
+    if let Some(osv) = osv {
+        cmd.arg("--osv").arg(osv);
+    }
+    cmd.arg("-o").arg(dest).output().unwrap()
+}
+
 #[test]
 fn report_renders_scans_joined_with_osv_as_html_and_markdown() {
     let dir = tempfile::tempdir().unwrap();
     let scans = dir.path().join("scans.jsonl");
-    let out = malpi()
+    let scanned = malpi()
         .args(["scan", "--format", "jsonl", "-o"])
         .arg(&scans)
-        .arg(fixture("EXE001/positive/setup.py"))
-        .arg(fixture("RC001/positive/mod.py"))
-        .output()
+        .args([
+            fixture("EXE001/positive/setup.py"),
+            fixture("RC001/positive/mod.py"),
+        ])
+        .status()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(scanned.code(), Some(1));
     // The scan output carries the code size and platforms the report reads.
     let first: serde_json::Value = serde_json::from_str(
         std::fs::read_to_string(&scans)
@@ -167,15 +179,7 @@ fn report_renders_scans_joined_with_osv_as_html_and_markdown() {
     std::fs::write(osv.join("Evil_Pkg/MAL-2024-2.json"), "not json").unwrap();
 
     let html = dir.path().join("report.html");
-    let out = malpi()
-        .args(["report", "--from-jsonl"])
-        .arg(&scans)
-        .arg("--osv")
-        .arg(&osv)
-        .arg("-o")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let out = report(&scans, Some(&osv), &html);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("1 OSV files skipped"), "{stderr}");
@@ -184,16 +188,7 @@ fn report_renders_scans_joined_with_osv_as_html_and_markdown() {
     assert!(page.contains("&lt;script&gt;x&lt;/script&gt;") && !page.contains("<script"));
 
     let md = dir.path().join("report.md");
-    let out = malpi()
-        .args(["report", "--from-jsonl"])
-        .arg(&scans)
-        .arg("--osv")
-        .arg(&osv)
-        .arg("-o")
-        .arg(&md)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(report(&scans, Some(&osv), &md).status.code(), Some(0));
     let md = std::fs::read_to_string(&md).unwrap();
     assert!(md.starts_with("# "), "the extension chooses Markdown");
     assert!(
@@ -210,14 +205,7 @@ fn report_on_a_missing_or_empty_scan_file_is_a_usage_error_and_writes_nothing() 
     let empty = dir.path().join("empty.jsonl");
     std::fs::write(&empty, "\n").unwrap();
     for input in [dir.path().join("missing.jsonl"), empty] {
-        let out = malpi()
-            .args(["report", "--from-jsonl"])
-            .arg(&input)
-            .arg("-o")
-            .arg(&dest)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(report(&input, None, &dest).status.code(), Some(2));
         assert!(!dest.exists());
     }
 }
