@@ -209,3 +209,46 @@ fn report_on_a_missing_or_empty_scan_file_is_a_usage_error_and_writes_nothing() 
         assert!(!dest.exists());
     }
 }
+
+#[test]
+fn report_reads_study_data_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.json");
+    std::fs::write(
+        &study,
+        r#"{"packages":[{"name":"evil","version":"1","sources":["socket"],"reported_at":"2024-01-01T00:00:00Z","released_at":"2023-12-30T00:00:00Z","removed_at":null,"scan":null}],
+            "mirror_observations":[{"mirror":"tuna","package":"evil","version":null,"presence":"present","observed_at":"2024-01-31T00:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let dest = dir.path().join("study.md");
+    let out = malpi()
+        .args(["report", "--from-study"])
+        .arg(&study)
+        .arg("-o")
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(&dest).unwrap();
+    assert!(
+        md.contains("| tuna | 1 | 1 | 100.0% | 0 | evil (2024-01-01) | 2024-01-31 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| residual (discovery → last seen) | 1 | 30.0 |"),
+        "{md}"
+    );
+    // --osv joins scans only; the two inputs exclude each other.
+    let out = malpi()
+        .args(["report", "--from-study"])
+        .arg(&study)
+        .args(["--osv", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

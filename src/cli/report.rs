@@ -8,19 +8,24 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::{ArgGroup, Args, ValueEnum};
 use malpi_study::{Stats, StudyData};
 
 use super::output::Output;
 
 #[derive(Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["from_jsonl", "from_study"])))]
 pub struct ReportArgs {
     /// Scan reports, one JSON object per line (`malpi scan --format jsonl`).
     #[arg(long, value_name = "SCANS.jsonl")]
-    from_jsonl: PathBuf,
+    from_jsonl: Option<PathBuf>,
+    /// The study data itself, as JSON (`{packages: [...], mirror_observations: [...]}`, the
+    /// fields of `malpi_study::StudyData`): for data gathered by other tools.
+    #[arg(long, value_name = "STUDY.json")]
+    from_study: Option<PathBuf>,
     /// OSV reports of malicious packages (`NAME/MAL-*.json`, or a malicious-packages
     /// checkout): who reported each project and when (discovery).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "from_study")]
     osv: Option<PathBuf>,
     /// Output file, written whole or not at all (default: standard output).
     #[arg(short, long, value_name = "FILE")]
@@ -38,7 +43,16 @@ pub enum ReportFormat {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let data = study_data(&args.from_jsonl, args.osv.as_deref())?;
+    let data = match (&args.from_jsonl, &args.from_study) {
+        (Some(scans), _) => study_data(scans, args.osv.as_deref())?,
+        (None, Some(study)) => {
+            let file = std::fs::File::open(study)
+                .with_context(|| format!("cannot read {}", study.display()))?;
+            serde_json::from_reader(std::io::BufReader::new(file))
+                .with_context(|| format!("{} is not study data", study.display()))?
+        }
+        (None, None) => anyhow::bail!("give --from-jsonl or --from-study"),
+    };
     let stats = Stats::compute(&data);
     let format = args.format.unwrap_or_else(|| {
         let md = args

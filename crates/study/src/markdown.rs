@@ -21,8 +21,8 @@ pub fn render_markdown(stats: &Stats) -> String {
         thousands(d.analysed)
     );
     md.push_str("## Dataset by source\n\n");
-    shares(&mut md, "source", &d.by_source);
-    shares(&mut md, "reported by", &d.by_source_count);
+    shares(&mut md, "source", "projects", &d.by_source);
+    shares(&mut md, "reported by", "projects", &d.by_source_count);
     if !d.overlaps.is_empty() {
         table(&mut md, &tables::overlaps(&d.overlaps));
     }
@@ -31,7 +31,7 @@ pub fn render_markdown(stats: &Stats) -> String {
         "Projects scanned but named by no report: {}.\n",
         thousands(d.unreported)
     );
-    shares(&mut md, "verdict", &d.verdicts);
+    shares(&mut md, "verdict", "packages", &d.verdicts);
 
     md.push_str("## Code attributes\n\n");
     table(
@@ -43,7 +43,7 @@ pub fn render_markdown(stats: &Stats) -> String {
         ]),
     );
     md.push_str("## Behaviour categories\n\n");
-    shares(&mut md, "category", &stats.categories);
+    shares(&mut md, "category", "packages", &stats.categories);
     let m = &stats.multi_behaviour;
     let _ = writeln!(
         md,
@@ -53,13 +53,13 @@ pub fn render_markdown(stats: &Stats) -> String {
         thousands(m.total)
     );
     md.push_str("## Triggers\n\nEach package once, by its earliest trigger:\n\n");
-    shares(&mut md, "trigger", &stats.earliest_triggers);
+    shares(&mut md, "trigger", "packages", &stats.earliest_triggers);
     md.push_str("Packages with each trigger at all:\n\n");
-    shares(&mut md, "trigger", &stats.any_triggers);
+    shares(&mut md, "trigger", "packages", &stats.any_triggers);
     md.push_str("## Anti-detection techniques\n\n");
-    shares(&mut md, "technique", &stats.techniques);
+    shares(&mut md, "technique", "packages", &stats.techniques);
     md.push_str("## Platform targeting\n\n");
-    shares(&mut md, "platform", &stats.platforms);
+    shares(&mut md, "platform", "packages", &stats.platforms);
 
     md.push_str("## Persistence on mirrors\n\n");
     if stats.mirrors.is_empty() {
@@ -86,12 +86,12 @@ pub fn render_markdown(stats: &Stats) -> String {
     md
 }
 
-fn shares(md: &mut String, what: &'static str, rows: &[Share]) {
+fn shares(md: &mut String, what: &'static str, unit: &'static str, rows: &[Share]) {
     if rows.iter().all(|s| s.total == 0) {
         let _ = writeln!(md, "No data for {what}.\n");
         return;
     }
-    table(md, &tables::shares(what, rows));
+    table(md, &tables::shares(what, unit, rows));
 }
 
 fn table(md: &mut String, t: &Table) {

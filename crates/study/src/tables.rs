@@ -80,7 +80,7 @@ pub fn distributions(rows: &[(&str, &Distribution, usize)]) -> Table {
                         f(s.median),
                         f(s.q3),
                         f(s.max),
-                        f(s.mean),
+                        format!("{:.decimals$}", s.mean, decimals = decimals + 1),
                     ]),
                 }
                 row
@@ -89,10 +89,11 @@ pub fn distributions(rows: &[(&str, &Distribution, usize)]) -> Table {
     }
 }
 
-/// Shares, with the study's column when any row has a figure from it.
-pub fn shares(what: &'static str, shares: &[Share]) -> Table {
+/// Shares of `unit` (`packages`, `projects`), with the study's column when any row has a
+/// figure from it.
+pub fn shares(what: &'static str, unit: &'static str, shares: &[Share]) -> Table {
     let study = shares.iter().any(|s| s.reference.is_some());
-    let mut columns = vec![(what, false), ("packages", true), ("share", true)];
+    let mut columns = vec![(what, false), (unit, true), ("share", true)];
     if study {
         columns.push(("study", true));
     }

@@ -312,6 +312,8 @@ fn markdown_has_the_tables_and_escapes_names() {
         "| m\\|&lt;b&gt;\\[x\\](y) | 1 | 1 | 100.0% | 0 | a (2024-01-10) | 2024-03-10 |"
     ));
     assert!(
-        md.contains("| incubation (release → discovery) | 2 | 1.0 | 3.0 | 5.0 | 7.0 | 9.0 | 5.0 |")
+        md.contains(
+            "| incubation (release → discovery) | 2 | 1.0 | 3.0 | 5.0 | 7.0 | 9.0 | 5.00 |"
+        )
     );
 }

@@ -38,7 +38,8 @@ pub struct OsvJoin {
 struct OsvReport {
     published: Option<String>,
     withdrawn: Option<String>,
-    #[serde(default)]
+    // Real reports hold `null` where a list is expected: null reads as empty.
+    #[serde(default, deserialize_with = "null_as_empty")]
     affected: Vec<Affected>,
     database_specific: Option<DatabaseSpecific>,
 }
@@ -46,7 +47,7 @@ struct OsvReport {
 #[derive(Deserialize)]
 struct Affected {
     package: Option<AffectedPackage>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     versions: Vec<String>,
 }
 
@@ -60,13 +61,25 @@ struct AffectedPackage {
 
 #[derive(Deserialize)]
 struct DatabaseSpecific {
-    #[serde(rename = "malicious-packages-origins", default)]
+    #[serde(
+        rename = "malicious-packages-origins",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
     origins: Vec<Origin>,
 }
 
 #[derive(Deserialize)]
 struct Origin {
     source: Option<String>,
+}
+
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One report, as the join uses it.
@@ -224,5 +237,91 @@ fn apply(data: &mut StudyData, by_project: &BTreeMap<String, Vec<Report>>, join:
             reported_at: reports.iter().filter_map(|r| r.published).min(),
             ..PackageRecord::default()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn reports_give_sources_and_the_first_date_naming_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let pypi = dir.path().join("malicious/pypi");
+        let report = |name: &str, published: &str, versions: &str, source: &str| {
+            format!(
+                r#"{{"published":"{published}","affected":[{{"package":{{"ecosystem":"PyPI","name":"{name}"}},"versions":{versions}}}],"database_specific":{{"malicious-packages-origins":[{{"source":{source}}}]}}}}"#
+            )
+        };
+        write(
+            &pypi,
+            "evil-pkg/MAL-1.json",
+            &report(
+                "Evil.Pkg",
+                "2024-03-01T00:00:00Z",
+                r#"["1.0"]"#,
+                r#""checkmarx""#,
+            ),
+        );
+        write(
+            &pypi,
+            "evil-pkg/MAL-2.json",
+            &report("Evil.Pkg", "2024-01-01T00:00:00Z", "null", "null"),
+        );
+        write(
+            &pypi,
+            "evil-pkg/MAL-3.json",
+            r#"{"withdrawn":"2024-05-01T00:00:00Z","affected":[]}"#,
+        );
+        write(
+            &pypi,
+            "other/MAL-4.json",
+            &report("Other", "2024-02-01T00:00:00Z", "[]", r#""socket""#),
+        );
+        write(&pypi, "other/MAL-5.json", "{");
+        let mut data = StudyData {
+            packages: vec![
+                PackageRecord {
+                    name: "evil-pkg".into(),
+                    version: "1.0".into(),
+                    ..Default::default()
+                },
+                PackageRecord {
+                    name: "evil-pkg".into(),
+                    version: "2.0".into(),
+                    ..Default::default()
+                },
+            ],
+            ..StudyData::default()
+        };
+        let join = join_osv(&mut data, dir.path()).unwrap();
+        assert_eq!(
+            (
+                join.reports,
+                join.ignored,
+                join.skipped_files,
+                join.projects,
+                join.matched_records,
+                join.added_records
+            ),
+            (3, 1, 1, 2, 2, 1)
+        );
+        let p = &data.packages;
+        // A report without a source counts under `osv`; 1.0 is named by the March report only.
+        assert_eq!(p[0].sources, ["checkmarx", "osv"]);
+        assert_eq!(p[0].reported_at, Timestamp::parse("2024-03-01"));
+        assert_eq!(p[1].reported_at, Timestamp::parse("2024-01-01"));
+        assert_eq!((p[2].name.as_str(), p[2].version.as_str()), ("other", ""));
+        assert_eq!(p[2].sources, ["socket"]);
+        assert!(matches!(
+            join_osv(&mut data, &pypi.join("evil-pkg")),
+            Err(InputError::NotOsv { .. })
+        ));
     }
 }
