@@ -81,8 +81,8 @@ pub fn render_html(stats: &Stats) -> String {
         &d.by_source_count,
         "no report sources in the data",
     );
-    if !d.overlaps.is_empty() {
-        page.push_str("<h3>Overlap between sources</h3>");
+    if d.overlaps.iter().any(|o| o.count > 0) {
+        page.push_str("<h3>Overlap between sources (pairs sharing no project left out)</h3>");
         table(&mut page, &tables::overlaps(&d.overlaps));
     }
     let _ = write!(
@@ -127,13 +127,15 @@ pub fn render_html(stats: &Stats) -> String {
     );
     bars_or_empty(&mut page, &stats.categories, "nothing scanned");
     let m = &stats.multi_behaviour;
-    let _ = write!(
-        page,
-        "<p><b>{}</b> of the packages ({} of {}) show two or more categories.</p>",
-        percent(m.fraction()),
-        thousands(m.count),
-        thousands(m.total)
-    );
+    if m.total > 0 {
+        let _ = write!(
+            page,
+            "<p><b>{}</b> of the packages ({} of {}) show two or more categories.</p>",
+            percent(m.fraction()),
+            thousands(m.count),
+            thousands(m.total)
+        );
+    }
 
     section(&mut page, "triggers", "When the code runs");
     note(

@@ -23,7 +23,7 @@ pub fn render_markdown(stats: &Stats) -> String {
     md.push_str("## Dataset by source\n\n");
     shares(&mut md, "source", "projects", &d.by_source);
     shares(&mut md, "reported by", "projects", &d.by_source_count);
-    if !d.overlaps.is_empty() {
+    if d.overlaps.iter().any(|o| o.count > 0) {
         table(&mut md, &tables::overlaps(&d.overlaps));
     }
     let _ = writeln!(
@@ -45,13 +45,15 @@ pub fn render_markdown(stats: &Stats) -> String {
     md.push_str("## Behaviour categories\n\n");
     shares(&mut md, "category", "packages", &stats.categories);
     let m = &stats.multi_behaviour;
-    let _ = writeln!(
-        md,
-        "Two or more categories: {} ({} of {}).\n",
-        percent(m.fraction()),
-        thousands(m.count),
-        thousands(m.total)
-    );
+    if m.total > 0 {
+        let _ = writeln!(
+            md,
+            "Two or more categories: {} ({} of {}).\n",
+            percent(m.fraction()),
+            thousands(m.count),
+            thousands(m.total)
+        );
+    }
     md.push_str("## Triggers\n\nEach package once, by its earliest trigger:\n\n");
     shares(&mut md, "trigger", "packages", &stats.earliest_triggers);
     md.push_str("Packages with each trigger at all:\n\n");

@@ -65,7 +65,7 @@ pub fn distributions(rows: &[(&str, &Distribution, usize)]) -> Table {
         rows: rows
             .iter()
             .map(|(name, d, decimals)| {
-                let f = |v: f64| format!("{v:.decimals$}", decimals = *decimals);
+                let f = |v: f64| number(v, *decimals);
                 let mut row = vec![name.to_string()];
                 match &d.summary {
                     None => row.extend(
@@ -80,12 +80,33 @@ pub fn distributions(rows: &[(&str, &Distribution, usize)]) -> Table {
                         f(s.median),
                         f(s.q3),
                         f(s.max),
-                        format!("{:.decimals$}", s.mean, decimals = decimals + 1),
+                        number(s.mean, decimals + 1),
                     ]),
                 }
                 row
             })
             .collect(),
+    }
+}
+
+/// `v` with `decimals` decimals, thousands separated: `129053` → `129,053`.
+fn number(v: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", v.abs());
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), ""), |(w, f)| (w, f));
+    let whole = whole
+        .parse::<usize>()
+        .map_or_else(|_| whole.to_string(), thousands);
+    let sign = if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
@@ -109,5 +130,18 @@ pub fn shares(what: &'static str, unit: &'static str, shares: &[Share]) -> Table
                 row
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(number(129053.0, 0), "129,053");
+        assert_eq!(number(1234.5678, 2), "1,234.57");
+        assert_eq!(number(-1500.0, 1), "-1,500.0");
+        assert_eq!(number(0.031, 3), "0.031");
     }
 }
