@@ -126,15 +126,8 @@ pub fn render_html(stats: &Stats) -> String {
         "Share of the scanned package versions showing each of the study's five categories; a package can show several.",
     );
     bars_or_empty(&mut page, &stats.categories, "nothing scanned");
-    let m = &stats.multi_behaviour;
-    if m.total > 0 {
-        let _ = write!(
-            page,
-            "<p><b>{}</b> of the packages ({} of {}) show two or more categories.</p>",
-            percent(m.fraction()),
-            thousands(m.count),
-            thousands(m.total)
-        );
+    if let Some(text) = tables::multi_behaviour(&stats.multi_behaviour) {
+        let _ = write!(page, "<p><b>{}</b></p>", esc(&text));
     }
 
     section(&mut page, "triggers", "When the code runs");

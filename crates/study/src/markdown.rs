@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::escape::escape_markdown as esc;
 use crate::stats::{Share, Stats};
-use crate::svg::{percent, thousands};
+use crate::svg::thousands;
 use crate::tables::{self, Table};
 
 pub fn render_markdown(stats: &Stats) -> String {
@@ -44,15 +44,8 @@ pub fn render_markdown(stats: &Stats) -> String {
     );
     md.push_str("## Behaviour categories\n\n");
     shares(&mut md, "category", "packages", &stats.categories);
-    let m = &stats.multi_behaviour;
-    if m.total > 0 {
-        let _ = writeln!(
-            md,
-            "Two or more categories: {} ({} of {}).\n",
-            percent(m.fraction()),
-            thousands(m.count),
-            thousands(m.total)
-        );
+    if let Some(text) = tables::multi_behaviour(&stats.multi_behaviour) {
+        let _ = writeln!(md, "{text}\n");
     }
     md.push_str("## Triggers\n\nEach package once, by its earliest trigger:\n\n");
     shares(&mut md, "trigger", "packages", &stats.earliest_triggers);

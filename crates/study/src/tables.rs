@@ -89,6 +89,18 @@ pub fn distributions(rows: &[(&str, &Distribution, usize)]) -> Table {
     }
 }
 
+/// The multi-behaviour sentence, when anything was scanned.
+pub fn multi_behaviour(m: &Share) -> Option<String> {
+    (m.total > 0).then(|| {
+        format!(
+            "{} of the packages ({} of {}) show two or more behaviour categories.",
+            percent(m.fraction()),
+            thousands(m.count),
+            thousands(m.total)
+        )
+    })
+}
+
 /// `v` with `decimals` decimals, thousands separated: `129053` → `129,053`.
 fn number(v: f64, decimals: usize) -> String {
     let text = format!("{:.decimals$}", v.abs());
