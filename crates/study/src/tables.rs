@@ -12,14 +12,17 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// Pairs of sources that share projects (pairs sharing none are left out), most first.
 pub fn overlaps(overlaps: &[Overlap]) -> Table {
+    let mut shared: Vec<&Overlap> = overlaps.iter().filter(|o| o.count > 0).collect();
+    shared.sort_by(|a, b| b.count.cmp(&a.count));
     Table {
         columns: vec![
             ("source", false),
             ("source", false),
             ("projects reported by both", true),
         ],
-        rows: overlaps
+        rows: shared
             .iter()
             .map(|o| vec![o.a.clone(), o.b.clone(), thousands(o.count)])
             .collect(),
@@ -147,7 +150,19 @@ pub fn shares(what: &'static str, unit: &'static str, shares: &[Share]) -> Table
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{number, overlaps};
+    use crate::stats::Overlap;
+
+    #[test]
+    fn overlap_rows_are_the_pairs_sharing_projects_most_first() {
+        let pair = |a: &str, b: &str, count| Overlap {
+            a: a.into(),
+            b: b.into(),
+            count,
+        };
+        let table = overlaps(&[pair("x", "y", 0), pair("x", "z", 2), pair("y", "z", 5)]);
+        assert_eq!(table.rows, [["y", "z", "5"], ["x", "z", "2"]]);
+    }
 
     #[test]
     fn numbers_are_grouped() {
