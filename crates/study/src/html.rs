@@ -54,7 +54,7 @@ pub fn render_html(stats: &Stats) -> String {
         .sum::<usize>();
     page.push_str("<div class=\"cards\">");
     for (value, what) in [
-        (thousands(d.projects), "projects"),
+        (thousands(d.projects), "projects, reported or scanned"),
         (thousands(d.packages), "package versions"),
         (thousands(d.scanned), "scanned"),
         (
