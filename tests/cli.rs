@@ -181,3 +181,125 @@ fn the_memory_budget_holds_on_a_huge_file_and_bad_sizes_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a size"));
 }
+
+/// `malpi report --from-jsonl SCANS [--osv DIR] -o DEST`.
+fn report(scans: &Path, osv: Option<&Path>, dest: &Path) -> std::process::Output {
+    let mut cmd = malpi();
+    cmd.args(["report", "--from-jsonl"]).arg(scans);
+    if let Some(osv) = osv {
+        cmd.arg("--osv").arg(osv);
+    }
+    cmd.arg("-o").arg(dest).output().unwrap()
+}
+
+#[test]
+fn report_renders_scans_joined_with_osv_as_html_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let scans = dir.path().join("scans.jsonl");
+    let scanned = malpi()
+        .args(["scan", "--format", "jsonl", "-o"])
+        .arg(&scans)
+        .args([
+            fixture("EXE001/positive/setup.py"),
+            fixture("RC001/positive/mod.py"),
+        ])
+        .status()
+        .unwrap();
+    assert_eq!(scanned.code(), Some(1));
+    // The scan output carries the code size and platforms the report reads.
+    let first: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&scans)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(first["code"]["python_files"], 1);
+    assert!(first["code"]["python_lines"].as_u64().unwrap() > 0);
+    assert!(first["code"]["evidence_lines"].as_u64().unwrap() > 0);
+    assert!(first["platforms"].is_array());
+
+    let osv = dir.path().join("osv");
+    std::fs::create_dir_all(osv.join("Evil_Pkg")).unwrap();
+    std::fs::write(
+        osv.join("Evil_Pkg/MAL-2024-1.json"),
+        r#"{"id":"MAL-2024-1","published":"2024-01-02T03:04:05Z","affected":[{"package":{"ecosystem":"PyPI","name":"Evil_Pkg"},"versions":["1.0"]}],"database_specific":{"malicious-packages-origins":[{"source":"<script>x</script>"}]}}"#,
+    )
+    .unwrap();
+    std::fs::write(osv.join("Evil_Pkg/MAL-2024-2.json"), "not json").unwrap();
+
+    let html = dir.path().join("report.html");
+    let out = report(&scans, Some(&osv), &html);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 OSV files skipped"), "{stderr}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h2 id=\"behaviours\">") && page.contains("</html>"));
+    assert!(page.contains("&lt;script&gt;x&lt;/script&gt;") && !page.contains("<script"));
+
+    let md = dir.path().join("report.md");
+    assert_eq!(report(&scans, Some(&osv), &md).status.code(), Some(0));
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.starts_with("# "), "the extension chooses Markdown");
+    assert!(
+        md.contains("3 projects, 3 package versions, 2 scanned"),
+        "{md}"
+    );
+    assert!(md.contains("| remote-control | 1 | 50.0% | 0.8% |"), "{md}");
+}
+
+#[test]
+fn report_on_a_missing_or_empty_scan_file_is_a_usage_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("report.html");
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "\n").unwrap();
+    for input in [dir.path().join("missing.jsonl"), empty] {
+        assert_eq!(report(&input, None, &dest).status.code(), Some(2));
+        assert!(!dest.exists());
+    }
+}
+
+#[test]
+fn report_reads_study_data_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.json");
+    std::fs::write(
+        &study,
+        r#"{"packages":[{"name":"evil","version":"1","sources":["socket"],"reported_at":"2024-01-01T00:00:00Z","released_at":"2023-12-30T00:00:00Z","removed_at":null,"scan":null}],
+            "mirror_observations":[{"mirror":"tuna","package":"evil","version":null,"presence":"present","observed_at":"2024-01-31T00:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let dest = dir.path().join("study.md");
+    let out = malpi()
+        .args(["report", "--from-study"])
+        .arg(&study)
+        .arg("-o")
+        .arg(&dest)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(&dest).unwrap();
+    assert!(
+        md.contains("| tuna | 1 | 1 | 100.0% | 0 | evil (2024-01-01) | 2024-01-31 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| residual (discovery → last seen) | 1 | 30.0 |"),
+        "{md}"
+    );
+    // --osv joins scans only; the two inputs exclude each other.
+    let out = malpi()
+        .args(["report", "--from-study"])
+        .arg(&study)
+        .args(["--osv", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

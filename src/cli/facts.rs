@@ -39,6 +39,9 @@ pub fn run(args: FactsArgs) -> anyhow::Result<ExitCode> {
             malpi_python::cut(&s.value, 160)
         );
     }
+    for p in &facts.platform_checks {
+        println!("platform {:>5} {}", p.span.line, p.platform.as_str());
+    }
     for e in &facts.embedded {
         println!(
             "code    {:>5} {:<8} {} bytes {} from a string (layer {}): {}",

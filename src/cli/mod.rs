@@ -8,6 +8,7 @@ mod fetch;
 mod name;
 mod output;
 mod remote;
+mod report;
 mod rules;
 mod scan;
 
@@ -48,6 +49,9 @@ enum Command {
     Deobfuscate(deobfuscate::DeobfuscateArgs),
     /// Check whether project names imitate popular ones (typosquatting); exit 1 if one does.
     Name(name::NameArgs),
+    /// The study's results as one self-contained HTML page (or Markdown): sources, code,
+    /// behaviours, triggers, techniques, platforms, mirrors, lifecycle.
+    Report(report::ReportArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -184,6 +188,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Facts(a) => facts::run(a),
         Command::Deobfuscate(a) => deobfuscate::run(a),
         Command::Name(a) => name::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 

@@ -592,8 +592,10 @@ impl<'a> Visitor<'a> for Analyzer {
             }
             Expr::Call(c) => {
                 self.record_call(c);
+                self.note_platform_test(c);
                 folded_here = self.fold_composite(expr);
             }
+            Expr::Compare(c) => self.note_platform_comparison(c),
             Expr::BinOp(_) | Expr::Subscript(_) => {
                 folded_here = self.fold_composite(expr);
             }

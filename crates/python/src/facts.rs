@@ -174,6 +174,33 @@ pub struct NameRef {
     pub trigger: Trigger,
 }
 
+/// An operating system that code singles out by comparing what the platform is
+/// (`sys.platform == "win32"`, `os.name == "nt"`, `platform.system() == "Darwin"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Windows,
+    Linux,
+    Macos,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Windows => "windows",
+            Platform::Linux => "linux",
+            Platform::Macos => "macos",
+        }
+    }
+}
+
+/// A comparison of the platform with a named operating system: the code branches on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlatformCheck {
+    pub platform: Platform,
+    pub span: Span,
+}
+
 /// A class and its resolved bases (custom install commands subclass setuptools' ones).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassDef {
@@ -208,6 +235,8 @@ pub struct FileFacts {
     pub imports: Vec<Import>,
     pub refs: Vec<NameRef>,
     pub classes: Vec<ClassDef>,
+    /// Comparisons of the platform with an operating system (code that targets one).
+    pub platform_checks: Vec<PlatformCheck>,
     /// Analysis stopped descending here (expression nesting past the budget).
     pub truncated: bool,
     /// Code held in strings and run (`exec("import os; ...")`), parsed in turn: its facts are
@@ -257,6 +286,7 @@ impl FileFacts {
             imports: Vec::new(),
             refs: Vec::new(),
             classes: Vec::new(),
+            platform_checks: Vec::new(),
             truncated: false,
             embedded: Vec::new(),
             pruned: false,

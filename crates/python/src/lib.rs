@@ -13,6 +13,7 @@ mod fold_decode;
 #[doc(hidden)]
 pub mod fuzzing;
 mod marshal;
+mod platform;
 mod prune;
 mod resolve;
 mod scope;
@@ -240,6 +241,18 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
     facts
         .refs
         .extend(moved(inner.refs, span, trigger, layer_of));
+    facts.platform_checks.extend(
+        inner
+            .platform_checks
+            .into_iter()
+            .map(|check| PlatformCheck {
+                span: Span {
+                    layer: layer_of(check.span.layer),
+                    ..span
+                },
+                ..check
+            }),
+    );
     facts
         .embedded
         .extend(inner.embedded.into_iter().map(|mut e| {

@@ -3,10 +3,12 @@
 //! No network, no database: a package file (or folder) in, a [`Report`] out. Errors are
 //! values: an input that cannot be read still gets a report, with verdict `error`.
 
+mod code_size;
 mod inputs;
 mod metadata;
 mod report;
 
+pub use code_size::CodeSize;
 pub use inputs::{DiscoverError, discover};
 pub use malpi_archive::Limits;
 pub use metadata::{Metadata, from_members as read_metadata};
@@ -192,7 +194,12 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                     )],
                     ..PackageFacts::default()
                 };
-                return finish(info, facts, errors);
+                let code = CodeSize {
+                    python_files: 1,
+                    python_lines: code_size::code_lines(&bytes[..bytes.len().min(cap)]),
+                    evidence_lines: 0,
+                };
+                return finish(info, facts, code, errors);
             }
             Report::error(
                 info,
@@ -366,6 +373,11 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
         ));
     }
     facts.files = analysed.into_iter().flatten().collect();
+    let code = CodeSize {
+        python_files: python.len() as u64,
+        python_lines: python.iter().map(|m| code_size::code_lines(&m.data)).sum(),
+        evidence_lines: 0,
+    };
     for m in &archive.members {
         if is_python(m) && !m.complete {
             errors.push(format!(
@@ -379,10 +391,15 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
             head: m.data[..m.data.len().min(16)].to_vec(),
         });
     }
-    finish(info, facts, errors)
+    finish(info, facts, code, errors)
 }
 
-fn finish(mut info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -> Report {
+fn finish(
+    mut info: PackageInfo,
+    facts: PackageFacts,
+    mut code: CodeSize,
+    mut errors: Vec<String>,
+) -> Report {
     let metadata = info.metadata.take();
     let mut findings = malpi_rules::run(&facts);
     // Strongest first, then by place: the report reads from what matters.
@@ -404,6 +421,15 @@ fn finish(mut info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -
         }
     }
     errors.truncate(100);
+    code.evidence_lines = code_size::evidence_lines(&findings);
+    let mut platforms: Vec<malpi_python::Platform> = facts
+        .files
+        .iter()
+        .filter(|f| f.role != FileRole::Auxiliary)
+        .flat_map(|f| f.platform_checks.iter().map(|c| c.platform))
+        .collect();
+    platforms.sort();
+    platforms.dedup();
     Report {
         package: info,
         verdict: verdict.verdict,
@@ -422,6 +448,8 @@ fn finish(mut info: PackageInfo, facts: PackageFacts, mut errors: Vec<String>) -
             .iter()
             .filter(|f| f.status == malpi_python::ParseStatus::Screened)
             .count(),
+        code,
+        platforms,
     }
 }
 

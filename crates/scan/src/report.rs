@@ -1,6 +1,6 @@
 //! The report of one package: the output contract other tools depend on.
 
-use malpi_python::Trigger;
+use malpi_python::{Platform, Trigger};
 use malpi_rules::iocs::Ioc;
 use malpi_rules::{Category, Finding, VerdictKind};
 use serde::Serialize;
@@ -60,6 +60,11 @@ pub struct Report {
     pub files_analysed: usize,
     /// Python files read but not parsed: the screen found nothing any rule looks at.
     pub files_screened: usize,
+    /// Python files, lines of code, and lines holding evidence (malicious-code density).
+    pub code: crate::CodeSize,
+    /// Operating systems the code singles out by comparing the platform with their name
+    /// (`sys.platform == "win32"`), outside tests and docs.
+    pub platforms: Vec<Platform>,
 }
 
 impl Report {
@@ -79,6 +84,8 @@ impl Report {
             metadata: None,
             files_analysed: 0,
             files_screened: 0,
+            code: crate::CodeSize::default(),
+            platforms: Vec::new(),
         }
     }
 }

@@ -1,0 +1,25 @@
+//! Builders of [`crate::StudyData`] from files: a JSON-lines file of malpi scan reports,
+//! joined with a folder of OSV reports for sources and discovery dates. (A store fills the
+//! same model from its tables.) Hostile input is expected: lines and files are read under
+//! size limits, and what cannot be read is skipped and counted, never fatal.
+
+mod jsonl;
+mod osv;
+
+pub use jsonl::{ScanImport, read_scan_jsonl};
+pub use osv::{OsvJoin, join_osv};
+
+use std::path::PathBuf;
+
+/// What stops a build of the study data.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} holds no OSV report folder (expected NAME/MAL-*.json, or malicious/pypi/NAME/MAL-*.json)", path.display())]
+    NotOsv { path: PathBuf },
+}
