@@ -45,4 +45,8 @@ meta = {0: b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\nSummary: s\nRequire
         3: b"[project]\nname = \"pkg\"\nversion = \"1.0\"\ndependencies = [\"requests>=2\"]\n"}
 for sel, text in meta.items():
     put("metadata", f"{sel}", bytes([sel]) + text)
+html = b'<!DOCTYPE html><html><body><a href="../../files/pkg-1.0.tar.gz#sha256=' + b"ab" * 32 + b'" data-requires-python="&gt;=3.8" data-yanked="bad">pkg-1.0.tar.gz</a><a href="https://x.example/pkg-1.1-py3-none-any.whl" data-dist-info-metadata="sha256=00">w</a></body></html>'
+put("index", "page.html", html)
+put("index", "page.json", b'{"meta":{"api-version":"1.1"},"name":"pkg","files":[{"filename":"pkg-1.0.tar.gz","url":"../f/pkg-1.0.tar.gz","hashes":{"sha256":"' + b"ab" * 32 + b'"},"yanked":false,"upload-time":"2024-01-01T00:00:00Z","size":10}]}')
+put("index", "req", b"pkg[extra]>=1.0,!=1.1.*; python_version >= '3.8'")
 print("seeds written to", out, file=sys.stderr)
