@@ -1,6 +1,7 @@
 //! Command-line interface: flags, and the exit-code contract (0 nothing at or above
 //! `--fail-on`, 1 something was, 2 usage or I/O error).
 
+mod db;
 mod deobfuscate;
 mod eval;
 mod facts;
@@ -43,6 +44,8 @@ enum Command {
     Deobfuscate(deobfuscate::DeobfuscateArgs),
     /// Check whether project names imitate popular ones (typosquatting); exit 1 if one does.
     Name(name::NameArgs),
+    /// The collection store: import reports and samples, stats, export.
+    Db(db::DbArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Facts(a) => facts::run(a),
         Command::Deobfuscate(a) => deobfuscate::run(a),
         Command::Name(a) => name::run(a),
+        Command::Db(a) => db::run(a),
     }
 }
 

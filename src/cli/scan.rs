@@ -41,6 +41,10 @@ pub struct ScanArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Also store each result: in this SQLite file or postgres:// URL, or (with no value)
+    /// in $MALPI_DB or the default store.
+    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    db: Option<String>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -120,6 +124,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
                 .join(", ")
         );
     }
+    let mut store = match &args.db {
+        Some(spec) => {
+            let env = std::env::var("MALPI_DB").ok();
+            let spec = if spec.is_empty() {
+                env.as_deref()
+            } else {
+                Some(spec.as_str())
+            };
+            Some(super::db::open_store(spec)?)
+        }
+        None => None,
+    };
+    let mut store_error: Option<malpi_store::StoreError> = None;
     let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut out =
@@ -135,6 +152,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut io_error = false;
     scan_ordered(&inputs, &opts, &pool, pb.as_ref(), |r| {
         summary.add(&r);
+        if let Some(store) = store.as_mut()
+            && store_error.is_none()
+            && let Err(e) = store.record_scan(&r)
+        {
+            store_error = Some(e);
+        }
         if r.verdict == VerdictKind::Error {
             io_error = true;
         } else {
@@ -171,6 +194,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     out.finish().context("cannot write the report")?;
+    if let Some(e) = store_error {
+        return Err(anyhow::Error::new(e).context("scan results could not all be stored"));
+    }
     let failed = match args.fail_on {
         FailOn::Malicious => worst >= VerdictKind::Malicious,
         FailOn::Suspicious => worst >= VerdictKind::Suspicious,

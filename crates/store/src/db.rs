@@ -111,7 +111,9 @@ impl Db {
     pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
         match self {
             Db::Sqlite(c) => c.execute_batch(sql).map_err(|e| sql_error(sql, e)),
-            Db::Postgres(c) => c.batch_execute(sql).map_err(|e| sql_error(sql, e)),
+            Db::Postgres(c) => c
+                .batch_execute(sql)
+                .map_err(|e| sql_error(sql, pg_reason(e))),
         }
     }
 
@@ -129,7 +131,7 @@ impl Db {
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     params.iter().map(|p| p as _).collect();
                 c.execute(sql.as_str(), &refs)
-                    .map_err(|e| sql_error(&sql, e))
+                    .map_err(|e| sql_error(&sql, pg_reason(e)))
             }
         }
     }
@@ -166,7 +168,7 @@ impl Db {
                     params.iter().map(|p| p as _).collect();
                 let rows = c
                     .query(sql.as_str(), &refs)
-                    .map_err(|e| sql_error(&sql, e))?;
+                    .map_err(|e| sql_error(&sql, pg_reason(e)))?;
                 rows.iter()
                     .map(|row| {
                         (0..row.len())
@@ -174,7 +176,7 @@ impl Db {
                             .collect::<Result<Row, postgres::Error>>()
                     })
                     .collect::<Result<Vec<Row>, _>>()
-                    .map_err(|e| sql_error(&sql, e))
+                    .map_err(|e| sql_error(&sql, pg_reason(e)))
             }
         }
     }
@@ -199,6 +201,14 @@ fn sql_error(sql: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Sql {
         statement: head,
         reason: e.to_string(),
+    }
+}
+
+/// The server's own message (the error's Display says only "db error").
+fn pg_reason(e: postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
     }
 }
 

@@ -18,11 +18,9 @@ const CLAIMS: &str = "
       LEFT JOIN report_versions rv ON rv.report_id = r.id
      WHERE r.withdrawn IS NULL
     UNION
-    SELECT s.name, f.project_id, f.version_id
+    SELECT s.name, fs.project_id, fs.version_id
       FROM file_sources fs
-      JOIN sources s ON s.id = fs.source_id
-      JOIN files f ON f.id = fs.file_id
-     WHERE f.project_id IS NOT NULL";
+      JOIN sources s ON s.id = fs.source_id";
 
 impl Store {
     pub fn stats(&mut self) -> Result<Stats, StoreError> {
@@ -144,8 +142,7 @@ impl Store {
         for r in db.query(
             "SELECT id, name, display_name FROM projects p WHERE
              EXISTS (SELECT 1 FROM reports r WHERE r.project_id = p.id) OR
-             EXISTS (SELECT 1 FROM files f JOIN file_sources fs ON fs.file_id = f.id
-                     WHERE f.project_id = p.id)",
+             EXISTS (SELECT 1 FROM file_sources fs WHERE fs.project_id = p.id)",
             &[],
         )? {
             packages.insert(
@@ -218,35 +215,37 @@ impl Store {
             }
             p.reports.push(info);
         }
-        let mut files: BTreeMap<(i64, String), Vec<StoredFile>> = BTreeMap::new();
+        // Files where each source found them: one per (project, version, hash).
+        let mut files: BTreeMap<(i64, String), BTreeMap<String, StoredFile>> = BTreeMap::new();
         for r in db.query(
-            "SELECT f.project_id, v.version, f.sha256, f.filename, f.size, f.upload_time,
+            "SELECT fs.project_id, v.version, f.sha256, f.filename, f.size, f.upload_time,
              (SELECT s.verdict FROM scans s WHERE s.file_sha256 = f.sha256
               ORDER BY s.scanned_at DESC LIMIT 1),
              (SELECT s.score FROM scans s WHERE s.file_sha256 = f.sha256
               ORDER BY s.scanned_at DESC LIMIT 1),
-             (SELECT string_agg(src.name, ',') FROM file_sources fs
-              JOIN sources src ON src.id = fs.source_id WHERE fs.file_id = f.id)
-             FROM files f LEFT JOIN versions v ON v.id = f.version_id
-             WHERE f.project_id IS NOT NULL ORDER BY f.sha256",
+             src.name
+             FROM file_sources fs JOIN files f ON f.id = fs.file_id
+             JOIN sources src ON src.id = fs.source_id
+             LEFT JOIN versions v ON v.id = fs.version_id ORDER BY f.sha256",
             &[],
         )? {
             let key = (r[0].as_i64(), r[1].text());
-            let set = version_sources.entry(key.clone()).or_default();
-            set.extend(
-                r[8].text()
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
-            );
-            files.entry(key).or_default().push(StoredFile {
-                sha256: r[2].text(),
-                filename: r[3].text(),
-                size: r[4].as_i64().max(0) as u64,
-                upload_time: r[5].as_text(),
-                verdict: r[6].as_text(),
-                score: (r[7] != crate::db::Value::Null).then(|| r[7].as_f64()),
-            });
+            version_sources
+                .entry(key.clone())
+                .or_default()
+                .insert(r[8].text());
+            files
+                .entry(key)
+                .or_default()
+                .entry(r[2].text())
+                .or_insert_with(|| StoredFile {
+                    sha256: r[2].text(),
+                    filename: r[3].text(),
+                    size: r[4].as_i64().max(0) as u64,
+                    upload_time: r[5].as_text(),
+                    verdict: r[6].as_text(),
+                    score: (r[7] != crate::db::Value::Null).then(|| r[7].as_f64()),
+                });
         }
         for ((project_id, version), sources) in version_sources {
             let Some(p) = packages.get_mut(&project_id) else {
@@ -255,6 +254,7 @@ impl Store {
             p.versions.push(ReportedVersion {
                 files: files
                     .remove(&(project_id, version.clone()))
+                    .map(|f| f.into_values().collect())
                     .unwrap_or_default(),
                 version,
                 sources: sources.into_iter().collect(),
@@ -319,7 +319,7 @@ impl Store {
         let rows = self.db.query(
             "SELECT mirror, project, version, filename, file_sha256, status, http_status,
              hashes_served, detail, observed_at FROM mirror_observations
-             WHERE ?1 IS NULL OR mirror = ?1 ORDER BY observed_at, id",
+             WHERE CAST(?1 AS TEXT) IS NULL OR mirror = ?1 ORDER BY observed_at, id",
             &[mirror.map(str::to_string).into()],
         )?;
         Ok(rows

@@ -68,10 +68,13 @@ CREATE TABLE files (
 );
 CREATE INDEX files_version ON files(version_id);
 -- Where each source had the file (the study's archive keeps every place it came from).
+-- The same bytes under two names are one file reported twice: each place keeps its name.
 CREATE TABLE file_sources (
     file_id BIGINT NOT NULL REFERENCES files(id),
     source_id BIGINT NOT NULL REFERENCES sources(id),
     location TEXT NOT NULL,             -- path inside the collection
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    version_id BIGINT REFERENCES versions(id),
     added TEXT,                         -- when the source added it, if it says
     PRIMARY KEY (file_id, source_id, location)
 );

@@ -190,13 +190,15 @@ impl Store {
             self.file_id(&f.sha256, f.size, &f.filename, Some(project_id), version_id)?;
         let source_id = self.source_id(&f.source)?;
         let linked = self.db.execute(
-            "INSERT INTO file_sources (file_id, source_id, location, added) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING",
+            "INSERT INTO file_sources (file_id, source_id, location, added, project_id, version_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             &[
                 file_id.into(),
                 source_id.into(),
                 f.location.as_str().into(),
                 f.added.clone().into(),
+                project_id.into(),
+                version_id.into(),
             ],
         )?;
         if let Some(scan) = &f.scan {

@@ -119,7 +119,8 @@ impl Store {
         opts: &ImportOptions,
     ) -> Result<ImportSummary, StoreError> {
         let total = (leading.len() + jobs.len()) as u64;
-        let scanned = self.scanned_hashes()?;
+        // Hashes scanned already, and those claimed by a worker in this import.
+        let scanned = std::sync::Mutex::new(self.scanned_hashes()?);
         let own;
         let pool = match opts.pool {
             Some(p) => p,
@@ -237,14 +238,14 @@ pub(crate) fn walk(root: &Path) -> Result<Vec<(PathBuf, Vec<String>)>, StoreErro
 struct JobRun<'a> {
     jobs: Vec<FileJob>,
     scan: Option<&'a malpi_scan::ScanOptions>,
-    scanned: &'a std::collections::HashSet<String>,
+    scanned: &'a std::sync::Mutex<std::collections::HashSet<String>>,
     pool: &'a rayon::ThreadPool,
 }
 
 fn run_jobs<'a>(
     jobs: Vec<FileJob>,
     scan: Option<&'a malpi_scan::ScanOptions>,
-    scanned: &'a std::collections::HashSet<String>,
+    scanned: &'a std::sync::Mutex<std::collections::HashSet<String>>,
     pool: &'a rayon::ThreadPool,
 ) -> JobRun<'a> {
     JobRun {

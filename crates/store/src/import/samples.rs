@@ -56,7 +56,7 @@ fn index_dates(root: &Path) -> HashMap<String, String> {
 pub(crate) fn load_record(
     job: FileJob,
     scan: Option<&malpi_scan::ScanOptions>,
-    scanned: &HashSet<String>,
+    scanned: &std::sync::Mutex<HashSet<String>>,
 ) -> Result<Record, RecordError> {
     let fail = |reason: String| RecordError {
         location: job.location.clone(),
@@ -80,8 +80,15 @@ pub(crate) fn load_record(
         .identity
         .clone()
         .unwrap_or_else(|| (sha256_hex(&loaded.bytes), loaded.bytes.len() as u64));
+    // Each content is scanned once: the same bytes under two names share the scan.
+    let first = || {
+        scanned
+            .lock()
+            .map(|mut set| set.insert(sha256.clone()))
+            .unwrap_or(false)
+    };
     let scan = match scan {
-        Some(opts) if !scanned.contains(&sha256) => {
+        Some(opts) if first() => {
             // The scanner reads name and version from the file's name, as on an index.
             let info = malpi_scan::PackageInfo::new(
                 loaded.filename.clone(),
