@@ -96,7 +96,36 @@ pub enum Backend {
 
 pub enum Db {
     Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::Client>),
+    Postgres(Box<Postgres>),
+}
+
+/// A PostgreSQL connection and its prepared statements (prepared once: an import runs the
+/// same few statements thousands of times, and each prepare is a round trip).
+pub struct Postgres {
+    pub client: postgres::Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
+}
+
+impl Postgres {
+    pub fn new(client: postgres::Client) -> Self {
+        Postgres {
+            client,
+            statements: std::collections::HashMap::new(),
+        }
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let dollars = dollar_placeholders(sql);
+        let s = self
+            .client
+            .prepare(&dollars)
+            .map_err(|e| sql_error(&dollars, pg_reason(e)))?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
 }
 
 impl Db {
@@ -112,6 +141,7 @@ impl Db {
         match self {
             Db::Sqlite(c) => c.execute_batch(sql).map_err(|e| sql_error(sql, e)),
             Db::Postgres(c) => c
+                .client
                 .batch_execute(sql)
                 .map_err(|e| sql_error(sql, pg_reason(e))),
         }
@@ -127,11 +157,12 @@ impl Db {
                     .map_err(|e| sql_error(sql, e))
             }
             Db::Postgres(c) => {
-                let sql = dollar_placeholders(sql);
+                let statement = c.statement(sql)?;
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     params.iter().map(|p| p as _).collect();
-                c.execute(sql.as_str(), &refs)
-                    .map_err(|e| sql_error(&sql, pg_reason(e)))
+                c.client
+                    .execute(&statement, &refs)
+                    .map_err(|e| sql_error(sql, pg_reason(e)))
             }
         }
     }
@@ -163,12 +194,13 @@ impl Db {
                     .map_err(|e| sql_error(sql, e))
             }
             Db::Postgres(c) => {
-                let sql = dollar_placeholders(sql);
+                let statement = c.statement(sql)?;
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     params.iter().map(|p| p as _).collect();
                 let rows = c
-                    .query(sql.as_str(), &refs)
-                    .map_err(|e| sql_error(&sql, pg_reason(e)))?;
+                    .client
+                    .query(&statement, &refs)
+                    .map_err(|e| sql_error(sql, pg_reason(e)))?;
                 rows.iter()
                     .map(|row| {
                         (0..row.len())
@@ -176,7 +208,7 @@ impl Db {
                             .collect::<Result<Row, postgres::Error>>()
                     })
                     .collect::<Result<Vec<Row>, _>>()
-                    .map_err(|e| sql_error(&sql, pg_reason(e)))
+                    .map_err(|e| sql_error(sql, pg_reason(e)))
             }
         }
     }

@@ -142,7 +142,7 @@ impl Store {
                 ))
                 .map_err(|e| open_err(e.to_string()))?;
         }
-        Store::init(Db::Postgres(Box::new(client)), location)
+        Store::init(Db::Postgres(Box::new(db::Postgres::new(client))), location)
     }
 
     fn init(mut db: Db, location: String) -> Result<Store, StoreError> {

@@ -73,9 +73,7 @@ pub(crate) fn load_record(
         },
         Loader::EncryptedZip(path) => super::datadog::load(path).map_err(fail)?,
     };
-    if loaded.bytes.is_empty() {
-        return Err(fail("empty file".into()));
-    }
+    // An empty file is still a sample of the collection (its scan says `error: empty file`).
     let (sha256, size) = loaded
         .identity
         .clone()
