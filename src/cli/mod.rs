@@ -1,6 +1,7 @@
 //! Command-line interface: flags, and the exit-code contract (0 nothing at or above
 //! `--fail-on`, 1 something was, 2 usage or I/O error).
 
+mod db;
 mod deobfuscate;
 mod eval;
 mod facts;
@@ -52,6 +53,8 @@ enum Command {
     /// The study's results as one self-contained HTML page (or Markdown): sources, code,
     /// behaviours, triggers, techniques, platforms, mirrors, lifecycle.
     Report(report::ReportArgs),
+    /// The collection store: import reports and samples, stats, export.
+    Db(db::DbArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -189,6 +192,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Deobfuscate(a) => deobfuscate::run(a),
         Command::Name(a) => name::run(a),
         Command::Report(a) => report::run(a),
+        Command::Db(a) => db::run(a),
     }
 }
 

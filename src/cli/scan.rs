@@ -48,6 +48,10 @@ pub struct ScanArgs {
     /// Print packages, time, packages/second and peak memory on stderr at the end.
     #[arg(long)]
     stats: bool,
+    /// Also store each result: in this SQLite file or postgres:// URL, or (with no value)
+    /// in $MALPI_DB or the default store.
+    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    db: Option<String>,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -158,6 +162,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("nothing to scan: the requirements files name no package");
     }
     let many = inputs.len() + failures.len() > 1;
+    let mut store = match &args.db {
+        Some(spec) => {
+            let env = std::env::var("MALPI_DB").ok();
+            let spec = if spec.is_empty() {
+                env.as_deref()
+            } else {
+                Some(spec.as_str())
+            };
+            Some(super::db::open_store(spec)?)
+        }
+        None => None,
+    };
+    let mut store_error: Option<malpi_store::StoreError> = None;
     let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut out =
@@ -174,6 +191,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut io_error = false;
     let mut emit = |r: Report| {
         summary.add(&r);
+        if let Some(store) = store.as_mut()
+            && store_error.is_none()
+            && let Err(e) = store.record_scan(&r)
+        {
+            store_error = Some(e);
+        }
         if r.verdict == VerdictKind::Error {
             io_error = true;
         } else {
@@ -216,6 +239,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             summary.packages as f64 / secs.max(1e-9),
             super::peak_rss_bytes().map_or("?".into(), |b| (b >> 20).to_string())
         );
+    }
+    if let Some(e) = store_error {
+        return Err(anyhow::Error::new(e).context("scan results could not all be stored"));
     }
     let failed = match args.fail_on {
         FailOn::Malicious => worst >= VerdictKind::Malicious,
