@@ -272,24 +272,31 @@ fn combinations(e: &Evidence) -> Vec<String> {
     out
 }
 
-/// Combinations count only within one file, or across files that all run at install time:
-/// a URL in a test and a `getpass` call in an unrelated module show no intent together.
-fn grouped_combinations(findings: &[Finding]) -> Vec<String> {
-    // Findings about the package as a whole (its name, its version) belong with every file.
+/// The places where evidence is weighed together: each file, and all that runs at install
+/// time; findings about the package as a whole (its name, its version) join every place.
+/// A URL in a test and a `getpass` call in an unrelated module show no intent together, and
+/// a large project must not look worse for holding many unrelated capabilities.
+struct Place {
+    /// Tests, docs and examples: they never run on install or import.
+    auxiliary: bool,
+    findings: Vec<Finding>,
+}
+
+fn places(findings: &[Finding]) -> Vec<Place> {
     let whole: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.category == Category::Package && f.line == 0 && f.path.is_empty())
         .collect();
-    let mut groups: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
-    // Tests, docs and examples never run on install or import: no combination there.
-    for f in findings
-        .iter()
-        .filter(|f| !f.auxiliary && !f.path.is_empty())
-    {
-        groups.entry(f.path.as_str()).or_default().push(f.clone());
-    }
-    for group in groups.values_mut() {
-        group.extend(whole.iter().map(|f| (*f).clone()));
+    let mut by_file: BTreeMap<&str, Place> = BTreeMap::new();
+    for f in findings.iter().filter(|f| !f.path.is_empty()) {
+        by_file
+            .entry(f.path.as_str())
+            .or_insert_with(|| Place {
+                auxiliary: f.auxiliary,
+                findings: Vec::new(),
+            })
+            .findings
+            .push(f.clone());
     }
     let install: Vec<Finding> = findings
         .iter()
@@ -298,13 +305,24 @@ fn grouped_combinations(findings: &[Finding]) -> Vec<String> {
         })
         .cloned()
         .collect();
+    let mut out: Vec<Place> = by_file.into_values().collect();
+    for place in &mut out {
+        place.findings.extend(whole.iter().map(|f| (*f).clone()));
+    }
+    out.push(Place {
+        auxiliary: false,
+        findings: install,
+    });
+    out
+}
+
+/// Combinations, found within one place (never in tests, docs or examples).
+fn grouped_combinations(places: &[Place]) -> Vec<String> {
     let mut reasons: Vec<String> = Vec::new();
-    for group in groups
-        .values()
-        .map(|g| g.as_slice())
-        .chain(std::iter::once(install.as_slice()))
-    {
-        for r in combinations(&Evidence { findings: group }) {
+    for place in places.iter().filter(|p| !p.auxiliary) {
+        for r in combinations(&Evidence {
+            findings: &place.findings,
+        }) {
             if !reasons.contains(&r) {
                 reasons.push(r);
             }
@@ -313,9 +331,9 @@ fn grouped_combinations(findings: &[Finding]) -> Vec<String> {
     reasons
 }
 
-pub fn decide(findings: &[Finding]) -> Verdict {
-    // Each rule counts once, at its strongest; the score combines rules as independent
-    // evidence (noisy-or).
+/// Weight of evidence of one place: each rule counts once, at its strongest, and rules
+/// combine as independent evidence (noisy-or). Returns the score and the rules counted.
+fn weigh(findings: &[Finding]) -> (f64, usize) {
     let mut strongest: BTreeMap<&str, f64> = BTreeMap::new();
     for f in findings {
         // Tests, docs and examples hold attack code on purpose (security tests, payload
@@ -326,7 +344,25 @@ pub fn decide(findings: &[Finding]) -> Verdict {
         *e = e.max(w);
     }
     let score = 1.0 - strongest.values().fold(1.0, |acc, w| acc * (1.0 - w));
-    let reasons = grouped_combinations(findings);
+    (score, strongest.len())
+}
+
+pub fn decide(findings: &[Finding]) -> Verdict {
+    let places = places(findings);
+    // The package weighs as much as its most telling place (or its package-level findings
+    // alone, when it has no file with findings).
+    let (score, rules) = places
+        .iter()
+        .map(|p| weigh(&p.findings))
+        .chain(std::iter::once(weigh(
+            &findings
+                .iter()
+                .filter(|f| f.path.is_empty())
+                .cloned()
+                .collect::<Vec<_>>(),
+        )))
+        .fold((0.0, 0), |best, w| if w.0 > best.0 { w } else { best });
+    let reasons = grouped_combinations(&places);
     let verdict = if !reasons.is_empty() || score >= MALICIOUS_SCORE {
         VerdictKind::Malicious
     } else if score >= SUSPICIOUS_SCORE {
@@ -337,8 +373,7 @@ pub fn decide(findings: &[Finding]) -> Verdict {
     let mut reasons = reasons;
     if reasons.is_empty() && verdict != VerdictKind::Clean {
         reasons.push(format!(
-            "weight of evidence {score:.2} from {} rules",
-            strongest.len()
+            "weight of evidence {score:.2} from {rules} rules in one place"
         ));
     }
     // A combination is certain; reflect it in the score.
