@@ -264,23 +264,36 @@ fn is_auxiliary(path: &str) -> bool {
     if name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py" {
         return true;
     }
-    // Skip the first component of an sdist (`pkg-1.0/`): only folders inside count.
+    // A folder counts by its whole name, whatever the case (`Tests`, `docs`), or when its last
+    // word is `tests` (`manual tests`, `unit_tests`): a package named `duck_test_pkg` or
+    // `api-test` is code that runs.
     path.split('/').rev().skip(1).any(|dir| {
-        matches!(
-            dir,
-            "tests"
-                | "test"
-                | "testing"
-                | "docs"
-                | "doc"
-                | "docs_src"
-                | "examples"
-                | "example"
-                | "benchmarks"
-                | "bench"
-        )
+        AUXILIARY_WORDS.iter().any(|a| dir.eq_ignore_ascii_case(a))
+            || dir
+                .rsplit([' ', '_', '-'])
+                .next()
+                .is_some_and(|last| last.len() < dir.len() && last.eq_ignore_ascii_case("tests"))
     })
 }
+
+/// Folder names of code that never runs on install or import: tests, docs, examples,
+/// benchmarks, demos.
+const AUXILIARY_WORDS: &[&str] = &[
+    "tests",
+    "test",
+    "testing",
+    "unittests",
+    "testsuite",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "benchmarks",
+    "benchmark",
+    "bench",
+    "demo",
+    "demos",
+];
 
 fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Report {
     let deadline = std::time::Instant::now() + opts.timeout;
@@ -455,4 +468,20 @@ fn finish(
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_auxiliary;
+
+    #[test]
+    fn auxiliary_folders_by_name_not_by_a_word_inside_a_package_name() {
+        assert!(is_auxiliary("pillow-13.0/Tests/test_x.py"));
+        assert!(is_auxiliary("numpy-2/meson/manual tests/4 x/build.py"));
+        assert!(is_auxiliary("p-1/unit_tests/helpers.py"));
+        assert!(is_auxiliary("p-1/docs/conf.py"));
+        assert!(!is_auxiliary("duck_test_pkg-1/duck_test_pkg/__init__.py"));
+        assert!(!is_auxiliary("ttat-api-test-0.2/ttat-api-test/__init__.py"));
+        assert!(!is_auxiliary("lucifer-example-0-0.2/lucifer/load.py"));
+    }
 }
