@@ -49,4 +49,6 @@ html = b'<!DOCTYPE html><html><body><a href="../../files/pkg-1.0.tar.gz#sha256='
 put("index", "page.html", html)
 put("index", "page.json", b'{"meta":{"api-version":"1.1"},"name":"pkg","files":[{"filename":"pkg-1.0.tar.gz","url":"../f/pkg-1.0.tar.gz","hashes":{"sha256":"' + b"ab" * 32 + b'"},"yanked":false,"upload-time":"2024-01-01T00:00:00Z","size":10}]}')
 put("index", "req", b"pkg[extra]>=1.0,!=1.1.*; python_version >= '3.8'")
+for i, f in enumerate(sorted((root.parent / "shared/osv/malicious/pypi").glob("*/MAL-*.json"))[:40]):
+    put("osv", f"{i:03}.json", f.read_bytes())
 print("seeds written to", out, file=sys.stderr)

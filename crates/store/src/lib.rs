@@ -11,6 +11,8 @@
 
 mod db;
 mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 mod model;
 mod query;

@@ -5,7 +5,7 @@
 
 mod datadog;
 mod list;
-mod osv;
+pub(crate) mod osv;
 mod samples;
 
 use std::collections::BTreeMap;
