@@ -1,7 +1,7 @@
-//! Builders of [`crate::StudyData`] from files: a JSON-lines file of malpi scan reports,
-//! joined with a folder of OSV reports for sources and discovery dates. Hostile input is expected: lines and files are read under
-//! size limits, and what cannot be read is skipped and counted, never fatal.
-//! [`from_store`] fills the same model from a malpi store.
+//! Builders of [`crate::StudyData`]: from files — a JSON-lines file of malpi scan reports,
+//! joined with a folder of OSV reports for sources and discovery dates — and, with
+//! [`study_from_store`], from a malpi store. Hostile input is expected: lines and files are
+//! read under size limits, and what cannot be read is skipped and counted, never fatal.
 
 mod jsonl;
 mod osv;
