@@ -258,6 +258,7 @@ fn whole_story(store: &mut Store) {
     assert_eq!(record("beta").removed_at, None);
     // Absent from PyPI at the first check while reported: removed by then.
     assert_eq!(record("gamma").removed_at, t(CHECK_1));
+    assert!(record("gamma").gone_at_first_check && !record("alpha").gone_at_first_check);
     assert_eq!(record("delta").version, "");
     assert_eq!(record("delta").released_at, t(CHECK_1));
 
@@ -290,6 +291,8 @@ fn whole_story(store: &mut Store) {
     let stats = malpi_study::Stats::compute(&data);
     assert_eq!(stats.lifecycle.residual.summary.map(|s| s.count), Some(4));
     assert_eq!(stats.lifecycle.incubation.summary.map(|s| s.count), Some(1));
+    // gamma was gone from PyPI at the first check, but tuna served it: its residual is known.
+    assert_eq!(stats.lifecycle.gone_before_first_check, 0);
 }
 
 #[test]

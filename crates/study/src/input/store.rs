@@ -78,12 +78,14 @@ pub fn from_store(
             reported_at,
             released_at: None,
             removed_at: None,
+            gone_at_first_check: false,
             scan: None,
         };
         if p.versions.is_empty() {
             let mut r = record("", &[]);
             r.released_at = project_seen.and_then(|s| first_present(s, None));
-            r.removed_at = project_seen.and_then(|s| removal(s, None));
+            (r.removed_at, r.gone_at_first_check) =
+                split(project_seen.and_then(|s| removal(s, None)));
             data.packages.push(r);
             continue;
         }
@@ -96,7 +98,8 @@ pub fn from_store(
                 .filter_map(|f| f.upload_time.as_deref().and_then(Timestamp::parse))
                 .min()
                 .or_else(|| project_seen.and_then(|s| first_present(s, version)));
-            r.removed_at = project_seen.and_then(|s| removal(s, version).or(removal(s, None)));
+            (r.removed_at, r.gone_at_first_check) =
+                split(project_seen.and_then(|s| removal(s, version).or_else(|| removal(s, None))));
             for f in &v.files {
                 if let Some(scan) = scans.get(f.sha256.as_str()) {
                     let summary = summary(scan);
@@ -195,9 +198,17 @@ fn first_present(seen: &Seen, version: Option<&str>) -> Option<Timestamp> {
         .min()
 }
 
+/// A removal's date, and whether it is only the first check's (gone by then).
+type Removal = (Timestamp, bool);
+
+/// `removed_at` and `gone_at_first_check` of a record.
+fn split(removal: Option<Removal>) -> (Option<Timestamp>, bool) {
+    removal.map_or((None, false), |(at, first)| (Some(at), first))
+}
+
 /// When PyPI stopped serving it: the first `absent` after a `present`, or an `absent`
-/// first answer. Failed probes are skipped.
-fn removal(seen: &Seen, version: Option<&str>) -> Option<Timestamp> {
+/// first answer (flagged: gone by the first check). Failed probes are skipped.
+fn removal(seen: &Seen, version: Option<&str>) -> Option<Removal> {
     let list = seen.probes.get(&(PYPI_MIRROR, version))?;
     let mut answers: Vec<(Timestamp, ObservationStatus)> = list
         .iter()
@@ -208,7 +219,7 @@ fn removal(seen: &Seen, version: Option<&str>) -> Option<Timestamp> {
     let mut was_present = false;
     for (i, (at, status)) in answers.iter().enumerate() {
         match status {
-            ObservationStatus::Absent if i == 0 || was_present => return Some(*at),
+            ObservationStatus::Absent if i == 0 || was_present => return Some((*at, i == 0)),
             ObservationStatus::Present => was_present = true,
             _ => {}
         }
@@ -281,6 +292,7 @@ mod tests {
         assert_eq!(r.sources, ["ossf"]);
         assert_eq!(r.released_at, Timestamp::parse("2024-01-05"));
         assert_eq!(r.removed_at, Timestamp::parse("2024-01-12"));
+        assert!(!r.gone_at_first_check);
         assert_eq!(r.reported_at, Timestamp::parse("2024-01-10"));
         // The pypi project page is dropped: versions were probed there.
         assert_eq!(data.mirror_observations.len(), 5);
@@ -299,6 +311,11 @@ mod tests {
         )];
         let data = from_store(&[p], &[], &observations);
         assert_eq!(data.packages[0].removed_at, Timestamp::parse("2024-02-01"));
+        assert!(data.packages[0].gone_at_first_check);
+        // Never seen served: the residual period is unknown, not "until the check".
+        let lifecycle = crate::lifecycle::lifecycle(&data);
+        assert_eq!(lifecycle.gone_before_first_check, 1);
+        assert_eq!(lifecycle.residual.summary, None);
         assert_eq!(
             data.packages[0].released_at,
             Timestamp::parse("2023-12-31T10:00:00Z")
