@@ -182,7 +182,7 @@ pub fn render_html(stats: &Stats) -> String {
     if stats.lifecycle.reported_before_release > 0 {
         let _ = write!(
             page,
-            "<p class=\"note\">{} package versions have a release time after their first report and are left out.</p>",
+            "<p class=\"note\">{} package versions have no release time before their first report (no upload time known, and first seen on a mirror after the report) and are left out of the incubation period.</p>",
             thousands(stats.lifecycle.reported_before_release)
         );
     }

@@ -45,8 +45,9 @@ pub struct Lifecycle {
     pub incubation: Distribution,
     /// Days from the first report to the last time a mirror served it (or its removal).
     pub residual: Distribution,
-    /// Package versions with a release time after their first report (inconsistent data,
-    /// left out of the incubation figures).
+    /// Package versions with a release time after their first report (no upload time, and
+    /// first seen on a mirror after the report; or inconsistent data), left out of the
+    /// incubation figures.
     pub reported_before_release: usize,
     /// Reported package versions no mirror was ever seen serving and that PyPI no longer
     /// served at the first check: their residual period is unknown, left out.

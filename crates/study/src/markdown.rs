@@ -82,15 +82,15 @@ pub fn render_markdown(stats: &Stats) -> String {
     if lc.reported_before_release > 0 {
         let _ = writeln!(
             md,
-            "{} package versions have a release time after their first report and are left out of the incubation period.\n",
-            lc.reported_before_release
+            "{} package versions have no release time before their first report (no upload time known, and first seen on a mirror after the report) and are left out of the incubation period.\n",
+            thousands(lc.reported_before_release)
         );
     }
     if lc.gone_before_first_check > 0 {
         let _ = writeln!(
             md,
             "{} reported package versions were already gone from PyPI at the first check and never seen on a mirror: their residual period is unknown and left out.\n",
-            lc.gone_before_first_check
+            thousands(lc.gone_before_first_check)
         );
     }
     md
