@@ -6,6 +6,7 @@ mod deobfuscate;
 mod eval;
 mod facts;
 mod fetch;
+mod mirrors;
 mod name;
 mod output;
 mod remote;
@@ -55,6 +56,8 @@ enum Command {
     Report(report::ReportArgs),
     /// The collection store: import reports and samples, stats, export.
     Db(db::DbArgs),
+    /// Which mirrors still serve reported packages: probe them, store what they answer.
+    Mirrors(mirrors::MirrorsArgs),
 }
 
 /// Archive reading limits, shared by every command that scans.
@@ -193,6 +196,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Name(a) => name::run(a),
         Command::Report(a) => report::run(a),
         Command::Db(a) => db::run(a),
+        Command::Mirrors(a) => mirrors::run(a),
     }
 }
 

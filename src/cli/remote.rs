@@ -61,26 +61,8 @@ impl IndexArgs {
     }
 
     pub fn fetcher(&self) -> anyhow::Result<Fetcher> {
-        let env_path = |key| {
-            std::env::var_os(key)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
-        let read_bundle = |path: &Path| {
-            std::fs::read(path)
-                .with_context(|| format!("cannot read the CA bundle {}", path.display()))
-        };
-        let ca_certificates_pem = match self.cert.clone().or_else(|| env_path("PIP_CERT")) {
-            Some(path) => Some(read_bundle(&path)?),
-            // A system-wide setting meant for other programs: not worth failing over.
-            None => env_path("SSL_CERT_FILE").and_then(|path| {
-                read_bundle(&path)
-                    .inspect_err(|e| eprintln!("warning: {e:#}; using the built-in roots"))
-                    .ok()
-            }),
-        };
         let client = Client::new(ClientConfig {
-            ca_certificates_pem,
+            ca_certificates_pem: ca_bundle(self.cert.as_deref())?,
             ..ClientConfig::default()
         });
         let indexes = self
@@ -126,6 +108,30 @@ impl IndexArgs {
         }
         Ok(out)
     }
+}
+
+/// The PEM bundle to trust: `cert`, else $PIP_CERT, else $SSL_CERT_FILE (a system-wide
+/// setting meant for other programs: unreadable, it is not worth failing over); `None`: the
+/// built-in roots.
+pub fn ca_bundle(cert: Option<&Path>) -> anyhow::Result<Option<Vec<u8>>> {
+    let env_path = |key| {
+        std::env::var_os(key)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let read_bundle = |path: &Path| {
+        std::fs::read(path).with_context(|| format!("cannot read the CA bundle {}", path.display()))
+    };
+    Ok(
+        match cert.map(Path::to_path_buf).or_else(|| env_path("PIP_CERT")) {
+            Some(path) => Some(read_bundle(&path)?),
+            None => env_path("SSL_CERT_FILE").and_then(|path| {
+                read_bundle(&path)
+                    .inspect_err(|e| eprintln!("warning: {e:#}; using the built-in roots"))
+                    .ok()
+            }),
+        },
+    )
 }
 
 /// Package-file suffixes: an argument ending with one is a path, even a missing one.

@@ -1,7 +1,8 @@
 //! `malpi report`: the study's results (dataset, code, behaviours, triggers, techniques,
 //! platforms, mirrors, lifecycle) as one self-contained HTML file or Markdown, from a file of
-//! scan reports joined with OSV reports. Building the data is apart from rendering it, so
-//! another source (the store) only needs its own builder.
+//! scan reports joined with OSV reports, or from the store (`--db`: reports, scans, mirror
+//! observations and the lifecycle dates they give). Building the data is apart from
+//! rendering it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use malpi_study::{Stats, StudyData};
 use super::output::Output;
 
 #[derive(Args)]
-#[command(group(ArgGroup::new("input").required(true).args(["from_jsonl", "from_study"])))]
+#[command(group(ArgGroup::new("input").required(true).args(["from_jsonl", "from_study", "db"])))]
 pub struct ReportArgs {
     /// Scan reports, one JSON object per line (`malpi scan --format jsonl`).
     #[arg(long, value_name = "SCANS.jsonl")]
@@ -23,9 +24,13 @@ pub struct ReportArgs {
     /// fields of `malpi_study::StudyData`): for data gathered by other tools.
     #[arg(long, value_name = "STUDY.json")]
     from_study: Option<PathBuf>,
+    /// The store (SQLite file or postgres:// URL; `--db` alone: $MALPI_DB, else the
+    /// default store): reports, scans, mirror observations and lifecycle.
+    #[arg(long, value_name = "PATH|URL", num_args = 0..=1, default_missing_value = "")]
+    db: Option<String>,
     /// OSV reports of malicious packages (`NAME/MAL-*.json`, or a malicious-packages
     /// checkout): who reported each project and when (discovery).
-    #[arg(long, value_name = "DIR", conflicts_with = "from_study")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["from_study", "db"])]
     osv: Option<PathBuf>,
     /// Output file, written whole or not at all (default: standard output).
     #[arg(short, long, value_name = "FILE")]
@@ -44,6 +49,23 @@ pub enum ReportFormat {
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let data = match (&args.from_jsonl, &args.from_study) {
+        _ if args.db.is_some() => {
+            let spec = args
+                .db
+                .clone()
+                .filter(|s| !s.is_empty())
+                .or_else(|| std::env::var("MALPI_DB").ok());
+            let mut store = super::db::open_store(spec.as_deref())?;
+            let data = malpi_study::input::study_from_store(&mut store)
+                .with_context(|| format!("cannot read the store {}", store.location()))?;
+            eprintln!(
+                "malpi: {} package versions, {} mirror observations from {}",
+                data.packages.len(),
+                data.mirror_observations.len(),
+                store.location()
+            );
+            data
+        }
         (Some(scans), _) => study_data(scans, args.osv.as_deref())?,
         (None, Some(study)) => {
             let file = std::fs::File::open(study)
@@ -51,7 +73,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             serde_json::from_reader(std::io::BufReader::new(file))
                 .with_context(|| format!("{} is not study data", study.display()))?
         }
-        (None, None) => anyhow::bail!("give --from-jsonl or --from-study"),
+        (None, None) => anyhow::bail!("give --from-jsonl, --from-study or --db"),
     };
     let stats = Stats::compute(&data);
     let format = args.format.unwrap_or_else(|| {

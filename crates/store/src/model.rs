@@ -69,6 +69,12 @@ pub struct ScanRecord {
     pub findings: serde_json::Value,
     pub errors: Vec<String>,
     pub files_analysed: u64,
+    /// Python files, lines of code, and lines holding evidence (the report's `code`).
+    pub python_files: u64,
+    pub python_lines: u64,
+    pub evidence_lines: u64,
+    /// Operating systems the code singles out (`windows`, `linux`, `macos`).
+    pub platforms: Vec<String>,
 }
 
 impl ScanRecord {
@@ -94,6 +100,10 @@ impl ScanRecord {
             findings: serde_json::to_value(&r.findings).unwrap_or_default(),
             errors: r.errors.clone(),
             files_analysed: r.files_analysed as u64,
+            python_files: r.code.python_files,
+            python_lines: r.code.python_lines,
+            evidence_lines: r.code.evidence_lines,
+            platforms: words(&r.platforms),
         }
     }
 }

@@ -283,7 +283,8 @@ impl Store {
         let rows = self.db.query(
             "SELECT s.file_sha256, p.name, v.version, f.filename, s.malpi_version, s.verdict,
              s.score, s.categories, s.triggers, s.techniques, s.findings, s.errors,
-             s.files_analysed, s.scanned_at
+             s.files_analysed, s.scanned_at, s.python_files, s.python_lines, s.evidence_lines,
+             s.platforms
              FROM scans s LEFT JOIN files f ON f.sha256 = s.file_sha256
              LEFT JOIN projects p ON p.id = f.project_id
              LEFT JOIN versions v ON v.id = f.version_id ORDER BY s.file_sha256, s.malpi_version",
@@ -308,6 +309,10 @@ impl Store {
                     findings: serde_json::from_str(&r[10].text()).unwrap_or_default(),
                     errors: list(&r[11]),
                     files_analysed: r[12].as_i64().max(0) as u64,
+                    python_files: r[14].as_i64().max(0) as u64,
+                    python_lines: r[15].as_i64().max(0) as u64,
+                    evidence_lines: r[16].as_i64().max(0) as u64,
+                    platforms: list(&r[17]),
                 },
                 scanned_at: r[13].text(),
             })

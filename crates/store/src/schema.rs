@@ -108,6 +108,15 @@ CREATE TABLE mirror_observations (
 );
 CREATE INDEX mirror_observations_project ON mirror_observations(project, mirror);
 "#,
+    // 2: what the study reads from a scan beyond its verdict: code size (files, lines,
+    // evidence lines) and the platforms the code singles out.
+    r#"
+ALTER TABLE scans ADD COLUMN python_files BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE scans ADD COLUMN python_lines BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE scans ADD COLUMN evidence_lines BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE scans ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX mirror_observations_mirror ON mirror_observations(mirror, observed_at);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -259,13 +259,16 @@ impl Store {
     fn write_scan(&mut self, s: &ScanRecord) -> Result<(), StoreError> {
         self.db.execute(
             "INSERT INTO scans (file_sha256, malpi_version, verdict, score, categories, triggers,
-             techniques, findings, errors, files_analysed, scanned_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             techniques, findings, errors, files_analysed, scanned_at, python_files,
+             python_lines, evidence_lines, platforms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT (file_sha256, malpi_version) DO UPDATE SET verdict = excluded.verdict,
              score = excluded.score, categories = excluded.categories,
              triggers = excluded.triggers, techniques = excluded.techniques,
              findings = excluded.findings, errors = excluded.errors,
-             files_analysed = excluded.files_analysed, scanned_at = excluded.scanned_at",
+             files_analysed = excluded.files_analysed, scanned_at = excluded.scanned_at,
+             python_files = excluded.python_files, python_lines = excluded.python_lines,
+             evidence_lines = excluded.evidence_lines, platforms = excluded.platforms",
             &[
                 s.sha256.as_str().into(),
                 s.malpi_version.as_str().into(),
@@ -278,6 +281,10 @@ impl Store {
                 json(&s.errors).into(),
                 (s.files_analysed as i64).into(),
                 crate::time::now().into(),
+                (s.python_files as i64).into(),
+                (s.python_lines as i64).into(),
+                (s.evidence_lines as i64).into(),
+                json(&s.platforms).into(),
             ],
         )?;
         Ok(())

@@ -182,8 +182,15 @@ pub fn render_html(stats: &Stats) -> String {
     if stats.lifecycle.reported_before_release > 0 {
         let _ = write!(
             page,
-            "<p class=\"note\">{} package versions have a release time after their first report and are left out.</p>",
+            "<p class=\"note\">{} package versions have no release time before their first report (no upload time known, and first seen on a mirror after the report) and are left out of the incubation period.</p>",
             thousands(stats.lifecycle.reported_before_release)
+        );
+    }
+    if stats.lifecycle.gone_before_first_check > 0 {
+        let _ = write!(
+            page,
+            "<p class=\"note\">{} reported package versions were already gone from PyPI at the first check and never seen on a mirror: their residual period is unknown and left out.</p>",
+            thousands(stats.lifecycle.gone_before_first_check)
         );
     }
     page.push_str("</main></body></html>\n");
@@ -249,12 +256,8 @@ fn mirrors(page: &mut String, mirrors: &[MirrorPersistence]) {
         .map(|m| BarRow {
             label: m.mirror.clone(),
             fraction: m.share(),
-            text: format!(
-                "{}  ({} of {})",
-                percent(m.share()),
-                thousands(m.served),
-                thousands(m.probed)
-            ),
+            // The probed count is in the table below: a longer text would leave the chart.
+            text: format!("{} ({})", percent(m.share()), thousands(m.served)),
             reference: None,
         })
         .collect();

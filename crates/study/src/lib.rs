@@ -21,7 +21,7 @@ pub mod time;
 
 pub use escape::escape_html;
 pub use html::render_html;
-pub use lifecycle::{Lifecycle, MirrorPersistence};
+pub use lifecycle::{Lifecycle, MirrorPersistence, mirror_persistence};
 pub use markdown::render_markdown;
 pub use model::{MirrorObservation, PackageRecord, Presence, ScanSummary, StudyData};
 pub use stats::{Dataset, Overlap, Share, Stats};

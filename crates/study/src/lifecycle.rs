@@ -45,9 +45,13 @@ pub struct Lifecycle {
     pub incubation: Distribution,
     /// Days from the first report to the last time a mirror served it (or its removal).
     pub residual: Distribution,
-    /// Package versions with a release time after their first report (inconsistent data,
-    /// left out of the incubation figures).
+    /// Package versions with a release time after their first report (no upload time, and
+    /// first seen on a mirror after the report; or inconsistent data), left out of the
+    /// incubation figures.
     pub reported_before_release: usize,
+    /// Reported package versions no mirror was ever seen serving and that PyPI no longer
+    /// served at the first check: their residual period is unknown, left out.
+    pub gone_before_first_check: usize,
 }
 
 /// The earliest report of each project.
@@ -136,6 +140,7 @@ pub fn lifecycle(data: &StudyData) -> Lifecycle {
     let mut incubation = Vec::new();
     let mut residual = Vec::new();
     let mut reported_before_release = 0;
+    let mut gone_before_first_check = 0;
     for p in &data.packages {
         let Some(reported) = p.reported_at else {
             continue;
@@ -156,14 +161,19 @@ pub fn lifecycle(data: &StudyData) -> Lifecycle {
         .flatten()
         .copied()
         .max();
-        // Removed or last seen before the report: no residual period (0 days).
-        if let Some(end) = seen.or(p.removed_at) {
+        // Removed or last seen before the report: no residual period (0 days). A removal
+        // dated only by the first check (never seen served) would measure the check.
+        let removed = p.removed_at.filter(|_| !p.gone_at_first_check);
+        if let Some(end) = seen.or(removed) {
             residual.push(reported.days_until(end).max(0.0));
+        } else if p.gone_at_first_check {
+            gone_before_first_check += 1;
         }
     }
     Lifecycle {
         incubation: Distribution::of(incubation, distribution::DAY_BINS),
         residual: Distribution::of(residual, distribution::DAY_BINS),
         reported_before_release,
+        gone_before_first_check,
     }
 }

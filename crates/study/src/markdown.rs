@@ -78,6 +78,21 @@ pub fn render_markdown(stats: &Stats) -> String {
             ),
         ]),
     );
+    let lc = &stats.lifecycle;
+    if lc.reported_before_release > 0 {
+        let _ = writeln!(
+            md,
+            "{} package versions have no release time before their first report (no upload time known, and first seen on a mirror after the report) and are left out of the incubation period.\n",
+            thousands(lc.reported_before_release)
+        );
+    }
+    if lc.gone_before_first_check > 0 {
+        let _ = writeln!(
+            md,
+            "{} reported package versions were already gone from PyPI at the first check and never seen on a mirror: their residual period is unknown and left out.\n",
+            thousands(lc.gone_before_first_check)
+        );
+    }
     md
 }
 

@@ -27,8 +27,13 @@ pub struct PackageRecord {
     pub reported_at: Option<Timestamp>,
     /// Release: upload time on the index, or first observation.
     pub released_at: Option<Timestamp>,
-    /// Removal from PyPI: first observation absent after present.
+    /// Removal from PyPI: first observation absent after present, or the first check when
+    /// PyPI no longer served it then.
     pub removed_at: Option<Timestamp>,
+    /// PyPI no longer served it at the first check: `removed_at` is only the check's date,
+    /// a bound, not when it went (such removals are left out of the residual period).
+    #[serde(default)]
+    pub gone_at_first_check: bool,
     /// What malpi's scan found; `None` when no file of it was scanned.
     pub scan: Option<ScanSummary>,
 }

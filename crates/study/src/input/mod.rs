@@ -1,13 +1,15 @@
-//! Builders of [`crate::StudyData`] from files: a JSON-lines file of malpi scan reports,
-//! joined with a folder of OSV reports for sources and discovery dates. (A store fills the
-//! same model from its tables.) Hostile input is expected: lines and files are read under
-//! size limits, and what cannot be read is skipped and counted, never fatal.
+//! Builders of [`crate::StudyData`]: from files — a JSON-lines file of malpi scan reports,
+//! joined with a folder of OSV reports for sources and discovery dates — and, with
+//! [`study_from_store`], from a malpi store. Hostile input is expected: lines and files are
+//! read under size limits, and what cannot be read is skipped and counted, never fatal.
 
 mod jsonl;
 mod osv;
+mod store;
 
 pub use jsonl::{ScanImport, read_scan_jsonl};
 pub use osv::{OsvJoin, join_osv};
+pub use store::{PYPI_MIRROR, from_store, study_from_store};
 
 use std::path::PathBuf;
 
