@@ -418,3 +418,50 @@ pub fn decide(findings: &[Finding]) -> Verdict {
         reasons,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &'static str, category: Category, path: &str) -> Finding {
+        Finding {
+            rule,
+            category,
+            behaviour: format!("{}/test", category.as_str()),
+            severity: Severity::Medium,
+            confidence: 0.9,
+            path: path.into(),
+            line: 1,
+            column: 1,
+            snippet: String::new(),
+            message: String::new(),
+            trigger: Some(Trigger::Runtime),
+            auxiliary: false,
+            decoded_from: None,
+        }
+    }
+
+    /// The same capabilities weigh more together in one file than spread over a project.
+    #[test]
+    fn evidence_is_weighed_per_place() {
+        let rules = [
+            ("STL002", Category::InformationStealing),
+            ("STL003", Category::InformationStealing),
+            ("FIL002", Category::FileOperation),
+            ("CMD001", Category::CommandExecution),
+        ];
+        let together: Vec<Finding> = rules
+            .iter()
+            .map(|(r, c)| finding(r, *c, "p/a.py"))
+            .collect();
+        let spread: Vec<Finding> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, (r, c))| finding(r, *c, &format!("p/m{i}.py")))
+            .collect();
+        let (one, many) = (decide(&together), decide(&spread));
+        assert!(one.score > many.score, "{} vs {}", one.score, many.score);
+        assert_eq!(many.verdict, VerdictKind::Clean);
+        assert_ne!(one.verdict, VerdictKind::Clean);
+    }
+}
