@@ -225,6 +225,19 @@ impl Db {
             .and_then(|r| r.into_iter().next())
             .map_or(0, |v| v.as_i64()))
     }
+
+    /// Rows of `(name, count)`, as `GROUP BY name` queries give them, in the query's order.
+    pub fn counts_by(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(self
+            .query(sql, params)?
+            .into_iter()
+            .map(|r| (r[0].text(), r[1].as_i64()))
+            .collect())
+    }
 }
 
 fn sql_error(sql: &str, e: impl std::fmt::Display) -> StoreError {

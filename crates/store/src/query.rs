@@ -44,33 +44,27 @@ impl Store {
             ..Stats::default()
         };
         stats.unscanned_files = stats.files - stats.scanned_files;
-        stats.verdicts = db
-            .query(
-                "SELECT verdict, COUNT(*) FROM scans WHERE malpi_version = ?1
-                 GROUP BY verdict ORDER BY verdict",
-                &[crate::MALPI_VERSION.into()],
-            )?
-            .into_iter()
-            .map(|r| (r[0].text(), r[1].as_i64()))
-            .collect();
+        stats.verdicts = db.counts_by(
+            "SELECT verdict, COUNT(*) FROM scans WHERE malpi_version = ?1
+             GROUP BY verdict ORDER BY verdict",
+            &[crate::MALPI_VERSION.into()],
+        )?;
 
         let reports_per_source: BTreeMap<String, i64> = db
-            .query(
+            .counts_by(
                 "SELECT s.name, COUNT(DISTINCT rs.report_id) FROM report_sources rs
                  JOIN sources s ON s.id = rs.source_id GROUP BY s.name",
                 &[],
             )?
             .into_iter()
-            .map(|r| (r[0].text(), r[1].as_i64()))
             .collect();
         let files_per_source: BTreeMap<String, i64> = db
-            .query(
+            .counts_by(
                 "SELECT s.name, COUNT(DISTINCT fs.file_id) FROM file_sources fs
                  JOIN sources s ON s.id = fs.source_id GROUP BY s.name",
                 &[],
             )?
             .into_iter()
-            .map(|r| (r[0].text(), r[1].as_i64()))
             .collect();
 
         // Overlap is computed here rather than in SQL: a few thousand pairs, and one plan
