@@ -1,5 +1,7 @@
 //! The command line's contract: formats, exit codes, output files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -21,12 +23,7 @@ fn jsonl_gives_one_object_per_input_and_exit_1_on_malicious() {
         .arg(fixture("EXE001/negative/setup.py"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 1);
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<serde_json::Value> = text
         .lines()
@@ -279,12 +276,7 @@ fn report_reads_study_data_as_json() {
         .arg(&dest)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let md = std::fs::read_to_string(&dest).unwrap();
     assert!(
         md.contains("| tuna | 1 | 1 | 100.0% | 0 | evil (2024-01-01) | 2024-01-31 |"),

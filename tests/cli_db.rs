@@ -1,5 +1,7 @@
 //! `malpi db` and `malpi scan --db` from the command line: exit codes, stats, exports.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -88,12 +90,7 @@ fn scan_with_db_stores_each_result() {
         .arg(&fixture)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 1);
     let s = stats(&db);
     assert_eq!(s["scanned_files"], 1);
     assert_eq!(s["verdicts"][0], serde_json::json!(["malicious", 1]));

@@ -1,6 +1,7 @@
 //! `malpi scan NAME==VERSION` and `malpi fetch` against a real package index served on
 //! loopback by the test (the server and fixtures are malpi-index's test support).
 
+mod common;
 #[path = "../crates/index/tests/support/mod.rs"]
 mod support;
 
@@ -91,12 +92,7 @@ fn scan_fetches_a_pinned_release_and_finds_the_malicious_setup_py() {
         .env("PIP_INDEX_URL", server.url("/html/simple/"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let verdicts: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["verdict"].to_string())
