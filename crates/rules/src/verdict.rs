@@ -273,7 +273,8 @@ fn combinations(e: &Evidence) -> Vec<String> {
 }
 
 /// The places where evidence is weighed together: each file, and all that runs at install
-/// time; findings about the package as a whole (its name, its version) join every place.
+/// time; findings about the package as a whole (no file: its name, its version, its
+/// dependencies, a copied project) join every place.
 /// A URL in a test and a `getpass` call in an unrelated module show no intent together, and
 /// a large project must not look worse for holding many unrelated capabilities.
 struct Place {
@@ -283,10 +284,7 @@ struct Place {
 }
 
 fn places(findings: &[Finding]) -> Vec<Place> {
-    let whole: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.category == Category::Package && f.line == 0 && f.path.is_empty())
-        .collect();
+    let whole: Vec<&Finding> = findings.iter().filter(|f| f.path.is_empty()).collect();
     let mut by_file: BTreeMap<&str, Place> = BTreeMap::new();
     for f in findings.iter().filter(|f| !f.path.is_empty()) {
         by_file
@@ -349,18 +347,10 @@ fn weigh(findings: &[Finding]) -> (f64, usize) {
 
 pub fn decide(findings: &[Finding]) -> Verdict {
     let places = places(findings);
-    // The package weighs as much as its most telling place (or its package-level findings
-    // alone, when it has no file with findings).
+    // The package weighs as much as its most telling place.
     let (score, rules) = places
         .iter()
         .map(|p| weigh(&p.findings))
-        .chain(std::iter::once(weigh(
-            &findings
-                .iter()
-                .filter(|f| f.path.is_empty())
-                .cloned()
-                .collect::<Vec<_>>(),
-        )))
         .fold((0.0, 0), |best, w| if w.0 > best.0 { w } else { best });
     let reasons = grouped_combinations(&places);
     let verdict = if !reasons.is_empty() || score >= MALICIOUS_SCORE {
