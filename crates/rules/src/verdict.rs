@@ -54,12 +54,12 @@ fn trigger_factor(t: Option<Trigger>) -> f64 {
 }
 
 struct Evidence<'a> {
-    findings: &'a [Finding],
+    findings: &'a [&'a Finding],
 }
 
 impl<'a> Evidence<'a> {
     fn find(&self, pred: impl Fn(&Finding) -> bool) -> Option<&'a Finding> {
-        self.findings.iter().find(|f| pred(f))
+        self.findings.iter().copied().find(|f| pred(f))
     }
     fn rule(&self, id: &str, min: Severity) -> Option<&'a Finding> {
         self.find(|f| f.rule == id && f.severity >= min)
@@ -277,13 +277,13 @@ fn combinations(e: &Evidence) -> Vec<String> {
 /// dependencies, a copied project) join every place.
 /// A URL in a test and a `getpass` call in an unrelated module show no intent together, and
 /// a large project must not look worse for holding many unrelated capabilities.
-struct Place {
+struct Place<'a> {
     /// Tests, docs and examples: they never run on install or import.
     auxiliary: bool,
-    findings: Vec<Finding>,
+    findings: Vec<&'a Finding>,
 }
 
-fn places(findings: &[Finding]) -> Vec<Place> {
+fn places(findings: &[Finding]) -> Vec<Place<'_>> {
     let whole: Vec<&Finding> = findings.iter().filter(|f| f.path.is_empty()).collect();
     let mut by_file: BTreeMap<&str, Place> = BTreeMap::new();
     for f in findings.iter().filter(|f| !f.path.is_empty()) {
@@ -294,18 +294,15 @@ fn places(findings: &[Finding]) -> Vec<Place> {
                 findings: Vec::new(),
             })
             .findings
-            .push(f.clone());
+            .push(f);
     }
-    let install: Vec<Finding> = findings
+    let install: Vec<&Finding> = findings
         .iter()
-        .filter(|f| {
-            f.trigger == Some(Trigger::Install) || whole.iter().any(|w| std::ptr::eq(*w, *f))
-        })
-        .cloned()
+        .filter(|f| f.trigger == Some(Trigger::Install) || f.path.is_empty())
         .collect();
     let mut out: Vec<Place> = by_file.into_values().collect();
     for place in &mut out {
-        place.findings.extend(whole.iter().map(|f| (*f).clone()));
+        place.findings.extend(&whole);
     }
     out.push(Place {
         auxiliary: false,
@@ -315,7 +312,7 @@ fn places(findings: &[Finding]) -> Vec<Place> {
 }
 
 /// Combinations, found within one place (never in tests, docs or examples).
-fn grouped_combinations(places: &[Place]) -> Vec<String> {
+fn grouped_combinations(places: &[Place<'_>]) -> Vec<String> {
     let mut reasons: Vec<String> = Vec::new();
     for place in places.iter().filter(|p| !p.auxiliary) {
         for r in combinations(&Evidence {
@@ -331,7 +328,7 @@ fn grouped_combinations(places: &[Place]) -> Vec<String> {
 
 /// Weight of evidence of one place: each rule counts once, at its strongest, and rules
 /// combine as independent evidence (noisy-or). Returns the score and the rules counted.
-fn weigh(findings: &[Finding]) -> (f64, usize) {
+fn weigh(findings: &[&Finding]) -> (f64, usize) {
     let mut strongest: BTreeMap<&str, f64> = BTreeMap::new();
     for f in findings {
         // Tests, docs and examples hold attack code on purpose (security tests, payload
