@@ -144,6 +144,7 @@ impl LimitArgs {
             max_ratio: self.max_ratio,
             max_depth: self.max_depth,
             max_kept_bytes: Limits::default().max_kept_bytes.min(per_job / 4),
+            ..Limits::default()
         }
     }
 }

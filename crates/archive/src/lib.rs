@@ -33,6 +33,9 @@ pub struct Limits {
     /// Bytes of wanted members held in memory for one input (what analysis works on, so
     /// what its memory follows); past it further members are only counted.
     pub max_kept_bytes: u64,
+    /// Edges of one package's program model (calls, imports, starts between its scopes);
+    /// past it the model is incomplete and the scan says so.
+    pub max_graph_edges: usize,
 }
 
 impl Default for Limits {
@@ -44,6 +47,7 @@ impl Default for Limits {
             max_ratio: 200,
             max_depth: 3,
             max_kept_bytes: 256 << 20,
+            max_graph_edges: 2_000_000,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! summarised arguments, strings (literal and folded), imports, attribute reads, classes,
 //! and where each runs.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -10,7 +10,8 @@ use ruff_text_size::Ranged;
 
 use crate::code_in_strings::PendingCode;
 use crate::facts::{
-    Arg, Call, ClassDef, Const, FileFacts, FileRole, Import, NameRef, StrLit, Trigger,
+    Arg, Call, ClassDef, CodeScope, Const, Edge, EdgeKind, FileFacts, FileRole, Import,
+    ImportAlias, MODULE_SCOPE, NameRef, ScopeId, ScopeKind, StrLit, Trigger,
 };
 use crate::scope::{Binding, Scope};
 
@@ -20,18 +21,22 @@ const MAX_WALK_DEPTH: u32 = 1_500;
 const MAX_FACTS: usize = 200_000;
 /// Shortest literal worth keeping as a string fact.
 const MIN_STRING: usize = 4;
+/// Cap on import aliases kept per file.
+const MAX_ALIASES: usize = 10_000;
+/// Cap on code scopes (functions, classes) per file: the program model stays bounded.
+pub(crate) const MAX_SCOPES: usize = 50_000;
 
 pub struct Analyzer {
     pub(crate) facts: FileFacts,
     pub(crate) scope: Scope,
-    /// Function ids enclosing the current point (innermost last).
-    functions: Vec<u32>,
-    /// Hashed name of each function, by id.
-    function_names: Vec<u64>,
-    /// Owner (function id) of each call, string, import and ref, for trigger propagation.
-    owners: Owners,
-    /// Bare names (hashed) each function (or the top level, `None`) calls.
-    callees: HashMap<Option<u32>, HashSet<u64>>,
+    /// Scopes enclosing the current point (innermost last; the module body first).
+    scopes: Vec<ScopeId>,
+    /// Functions enclosing the current point: code in them runs only when called.
+    in_function: u32,
+    /// Names bound to an instance of a named class (`x = C()` gives `x` → `C`).
+    pub(crate) instances: HashMap<String, String>,
+    /// Parameter names of the functions enclosing the current point (innermost last).
+    params: Vec<Vec<String>>,
     main_guard: u32,
     depth: u32,
     /// Inside an expression already folded whole: its parts need not be folded again.
@@ -44,14 +49,6 @@ pub struct Analyzer {
     pub(crate) code_in_strings: Vec<PendingCode>,
     /// A decompressor hit the output budget while folding (a bomb, or a huge payload).
     pub(crate) decode_overflow: std::cell::Cell<bool>,
-}
-
-#[derive(Default)]
-struct Owners {
-    calls: Vec<Option<u32>>,
-    strings: Vec<Option<u32>>,
-    imports: Vec<Option<u32>>,
-    refs: Vec<Option<u32>>,
 }
 
 impl Analyzer {
@@ -68,10 +65,10 @@ impl Analyzer {
             decode_overflow: std::cell::Cell::new(false),
             facts,
             scope: Scope::default(),
-            functions: Vec::new(),
-            function_names: Vec::new(),
-            owners: Owners::default(),
-            callees: HashMap::default(),
+            scopes: vec![MODULE_SCOPE],
+            in_function: 0,
+            instances: HashMap::default(),
+            params: Vec::new(),
             main_guard: 0,
             depth: 0,
             folded_depth: 0,
@@ -82,7 +79,6 @@ impl Analyzer {
     /// of the call that runs each).
     pub fn run(mut self, body: &[Stmt]) -> (FileFacts, Vec<PendingCode>) {
         self.visit_body(body);
-        self.assign_triggers();
         if self.decode_overflow.get() {
             self.facts.decoding_stopped = Some(format!(
                 "a decompressed payload grew past {} bytes",
@@ -96,74 +92,68 @@ impl Analyzer {
     fn here(&self) -> Trigger {
         match self.facts.role {
             FileRole::SetupPy | FileRole::Pth => Trigger::Install,
-            FileRole::Module if self.main_guard > 0 || !self.functions.is_empty() => {
-                Trigger::Runtime
-            }
+            FileRole::Module if self.main_guard > 0 || self.in_function > 0 => Trigger::Runtime,
             FileRole::Module => Trigger::Import,
             FileRole::Auxiliary => Trigger::Runtime,
         }
     }
 
-    fn owner(&self) -> Option<u32> {
-        if self.main_guard > 0 {
-            Some(u32::MAX)
-        } else {
-            self.functions.last().copied()
+    fn current_scope(&self) -> ScopeId {
+        *self.scopes.last().unwrap_or(&MODULE_SCOPE)
+    }
+
+    /// Open a scope for a definition or a main guard; facts inside it are placed in it.
+    fn open_scope(&mut self, kind: ScopeKind, name: &str, node: &impl Ranged) -> bool {
+        if self.facts.scopes.len() >= MAX_SCOPES {
+            self.facts.scopes_capped = true;
+            return false;
         }
+        let parent = self.current_scope();
+        let parent_qual = &self.facts.scopes[parent as usize];
+        let qualname = if parent == MODULE_SCOPE || parent_qual.kind == ScopeKind::MainGuard {
+            name.to_string()
+        } else {
+            format!("{}.{name}", parent_qual.qualname)
+        };
+        let span = self.span_of(node);
+        let id = self.facts.scopes.len() as ScopeId;
+        self.facts.scopes.push(CodeScope {
+            kind,
+            name: name.to_string(),
+            qualname,
+            parent,
+            span,
+            skeleton: false,
+            calls_parameter: false,
+        });
+        self.scopes.push(id);
+        true
+    }
+
+    pub(crate) fn edge(&mut self, kind: EdgeKind, target: String, node: &impl Ranged) {
+        if self.facts.edges.len() >= MAX_FACTS {
+            return;
+        }
+        let span = self.span_of(node);
+        self.facts.edges.push(Edge { kind, target, span });
+    }
+
+    /// What an expression names, resolved when the file's scope knows it, else as written.
+    pub(crate) fn name_of(&self, expr: &Expr) -> String {
+        self.qualify(expr).unwrap_or_else(|| self.raw_name(expr))
     }
 
     fn span_of(&self, node: &impl Ranged) -> crate::facts::Span {
         let r = node.range();
-        self.facts
-            .span_near(r.start().to_u32(), r.end().to_u32(), &self.line_hint)
+        let mut span = self
+            .facts
+            .span_near(r.start().to_u32(), r.end().to_u32(), &self.line_hint);
+        span.scope = self.current_scope();
+        span
     }
 
     fn full(&self) -> bool {
         self.facts.calls.len() + self.facts.strings.len() + self.facts.refs.len() >= MAX_FACTS
-    }
-
-    /// Functions reached from top-level code run at import time too.
-    fn assign_triggers(&mut self) {
-        if self.facts.role != FileRole::Module {
-            return;
-        }
-        let mut by_name: HashMap<u64, Vec<u32>> = HashMap::default();
-        for (id, name) in self.function_names.iter().enumerate() {
-            by_name.entry(*name).or_default().push(id as u32);
-        }
-        let mut reached: HashSet<u32> = HashSet::default();
-        let mut todo: Vec<Option<u32>> = vec![None];
-        while let Some(owner) = todo.pop() {
-            let Some(names) = self.callees.get(&owner) else {
-                continue;
-            };
-            for name in names {
-                for &id in by_name.get(name).map_or(&[][..], |v| v) {
-                    if reached.insert(id) {
-                        todo.push(Some(id));
-                    }
-                }
-            }
-        }
-        let lift = |owner: &Option<u32>, t: &mut Trigger| {
-            if let Some(id) = owner {
-                if reached.contains(id) {
-                    *t = Trigger::Import;
-                }
-            }
-        };
-        for (c, o) in self.facts.calls.iter_mut().zip(&self.owners.calls) {
-            lift(o, &mut c.trigger);
-        }
-        for (s, o) in self.facts.strings.iter_mut().zip(&self.owners.strings) {
-            lift(o, &mut s.trigger);
-        }
-        for (i, o) in self.facts.imports.iter_mut().zip(&self.owners.imports) {
-            lift(o, &mut i.trigger);
-        }
-        for (r, o) in self.facts.refs.iter_mut().zip(&self.owners.refs) {
-            lift(o, &mut r.trigger);
-        }
     }
 
     /// What an argument expression is made of.
@@ -264,6 +254,20 @@ impl Analyzer {
             Expr::Name(n) => {
                 let binding = self.binding_of(value);
                 self.scope.bind(n.id.as_str(), binding);
+                if let Expr::Call(c) = value {
+                    if matches!(c.func.as_ref(), Expr::Name(_) | Expr::Attribute(_))
+                        && self.instances.len() < MAX_SCOPES
+                    {
+                        let mut class = self.name_of(&c.func);
+                        // `inner = outer.Inner()` where `outer` is itself an instance.
+                        if let Some((head, rest)) = class.split_once('.') {
+                            if let Some(outer) = self.instances.get(head) {
+                                class = format!("{outer}.{rest}");
+                            }
+                        }
+                        self.instances.insert(n.id.to_string(), class);
+                    }
+                }
             }
             Expr::Tuple(ast::ExprTuple { elts: targets, .. })
             | Expr::List(ast::ExprList { elts: targets, .. }) => {
@@ -333,19 +337,15 @@ impl Analyzer {
                 )
             })
             .collect();
-        // Remember which local functions run from here, for import-time reachability.
-        let bare = match call.func.as_ref() {
-            Expr::Name(n) => Some(n.id.as_str()),
-            Expr::Attribute(a) => Some(a.attr.as_str()),
-            _ => None,
-        };
-        if let Some(bare) = bare {
-            let owner = self.functions.last().copied();
-            if self.main_guard == 0 {
-                self.callees
-                    .entry(owner)
-                    .or_default()
-                    .insert(name_hash(bare));
+        self.note_edges(&name, call);
+        if let Expr::Name(n) = call.func.as_ref() {
+            let own = self
+                .params
+                .last()
+                .is_some_and(|p| p.iter().any(|p| p == n.id.as_str()));
+            let scope = self.current_scope() as usize;
+            if own && self.facts.scopes[scope].kind == ScopeKind::Function {
+                self.facts.scopes[scope].calls_parameter = true;
             }
         }
         if matches!(
@@ -366,7 +366,6 @@ impl Analyzer {
             span,
             trigger,
         });
-        self.owners.calls.push(self.owner());
     }
 
     fn push_string(&mut self, value: String, node: &impl Ranged, folded: bool) {
@@ -381,7 +380,6 @@ impl Analyzer {
         self.facts
             .strings
             .push(StrLit::new(value, span, trigger, folded));
-        self.owners.strings.push(self.owner());
     }
 
     fn push_import(&mut self, module: String, node: &impl Ranged) {
@@ -392,7 +390,16 @@ impl Analyzer {
             span,
             trigger,
         });
-        self.owners.imports.push(self.owner());
+    }
+
+    fn alias(&mut self, local: &str, target: &str) {
+        // Only the module's own bindings re-export; imports inside functions are local.
+        if self.in_function == 0 && self.facts.aliases.len() < MAX_ALIASES {
+            self.facts.aliases.push(ImportAlias {
+                local: local.to_string(),
+                target: target.to_string(),
+            });
+        }
     }
 
     fn visit_import(&mut self, stmt: &Stmt) {
@@ -407,6 +414,8 @@ impl Analyzer {
                             self.scope.bind_module(top, top);
                         }
                     }
+                    let local = alias.asname.as_ref().map_or(module, |a| a.as_str());
+                    self.alias(local, module);
                     self.push_import(module.to_string(), alias);
                 }
             }
@@ -423,9 +432,12 @@ impl Analyzer {
                     } else {
                         format!("{base}.{name}")
                     };
+                    let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
                     if name != "*" {
-                        let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
                         self.scope.bind_module(local, &qualified);
+                        self.alias(local, &qualified);
+                    } else {
+                        self.alias("*", &base);
                     }
                     self.push_import(qualified, alias);
                 }
@@ -433,12 +445,6 @@ impl Analyzer {
             _ => {}
         }
     }
-}
-
-/// Function names are matched by hash: a collision only makes a function count as reached.
-fn name_hash(name: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {
@@ -470,12 +476,28 @@ impl<'a> Visitor<'a> for Analyzer {
             Stmt::FunctionDef(f) => {
                 for d in f.decorator_list.iter() {
                     self.visit_expr(&d.expression);
+                    self.note_decorator(&d.expression);
                 }
-                let id = self.function_names.len() as u32;
-                self.function_names.push(name_hash(f.name.as_str()));
-                self.functions.push(id);
+                for p in f.parameters.iter_non_variadic_params() {
+                    if let Some(default) = &p.default {
+                        self.visit_expr(default);
+                    }
+                }
+                let opened = self.open_scope(ScopeKind::Function, f.name.as_str(), f);
+                let params: Vec<String> = f
+                    .parameters
+                    .iter()
+                    .take(64)
+                    .map(|p| p.name().to_string())
+                    .collect();
+                self.params.push(params);
+                self.in_function += 1;
                 self.visit_body(&f.body);
-                self.functions.pop();
+                self.in_function -= 1;
+                self.params.pop();
+                if opened {
+                    self.scopes.pop();
+                }
             }
             Stmt::ClassDef(c) => {
                 let bases = c
@@ -494,11 +516,37 @@ impl<'a> Visitor<'a> for Analyzer {
                     bases,
                     span,
                 });
-                visitor::walk_stmt(self, stmt);
+                for d in c.decorator_list.iter() {
+                    self.visit_expr(&d.expression);
+                    self.note_decorator(&d.expression);
+                }
+                if let Some(arguments) = &c.arguments {
+                    for b in arguments.args.iter() {
+                        self.visit_expr(b);
+                        let target = self.name_of(b);
+                        self.edge(EdgeKind::Subclass, target, b);
+                    }
+                    for k in arguments.keywords.iter() {
+                        self.visit_expr(&k.value);
+                        if k.arg.as_ref().is_some_and(|a| a.as_str() == "metaclass") {
+                            let target = self.name_of(&k.value);
+                            self.edge(EdgeKind::Metaclass, target, &k.value);
+                        }
+                    }
+                }
+                let opened = self.open_scope(ScopeKind::Class, c.name.as_str(), c);
+                self.visit_body(&c.body);
+                if opened {
+                    self.scopes.pop();
+                }
             }
             Stmt::If(i) if is_main_guard(&i.test) => {
                 self.main_guard += 1;
+                let opened = self.open_scope(ScopeKind::MainGuard, "<main>", i);
                 self.visit_body(&i.body);
+                if opened {
+                    self.scopes.pop();
+                }
                 self.main_guard -= 1;
                 for clause in &i.elif_else_clauses {
                     if let Some(t) = &clause.test {
@@ -510,6 +558,7 @@ impl<'a> Visitor<'a> for Analyzer {
             Stmt::Assign(a) => {
                 self.visit_expr(&a.value);
                 for t in &a.targets {
+                    self.note_hook(t, &a.value);
                     self.bind_target(t, &a.value);
                     if !matches!(t, Expr::Name(_)) {
                         self.visit_expr(t);
@@ -547,6 +596,10 @@ impl<'a> Visitor<'a> for Analyzer {
             Stmt::With(w) => {
                 for item in &w.items {
                     self.visit_expr(&item.context_expr);
+                    if let Expr::Call(c) = &item.context_expr {
+                        let target = self.name_of(&c.func);
+                        self.edge(EdgeKind::With, target, c);
+                    }
                     if let Some(t) = &item.optional_vars {
                         self.bind_target(t, &item.context_expr);
                     }
@@ -619,7 +672,6 @@ impl<'a> Visitor<'a> for Analyzer {
                             span,
                             trigger,
                         });
-                        self.owners.refs.push(self.owner());
                     }
                 }
             }

@@ -50,6 +50,117 @@ pub struct Span {
     pub end: u32,
     /// 0: the file's own text; k: `FileFacts::embedded[k - 1]`.
     pub layer: u32,
+    /// The code scope (module body, function, class body) the fact sits in: an index into
+    /// [`FileFacts::scopes`]. Facts of decoded code sit in the scope of the call that runs it.
+    pub scope: ScopeId,
+}
+
+/// An index into [`FileFacts::scopes`]; [`MODULE_SCOPE`] is the module body.
+pub type ScopeId = u32;
+
+/// The module body: scope 0 of every file.
+pub const MODULE_SCOPE: ScopeId = 0;
+
+/// What kind of code a scope is: decides when it runs before any call reaches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScopeKind {
+    /// The module's top level: runs when the module is imported (or run).
+    Module,
+    /// A class body: runs when the enclosing code defines the class.
+    Class,
+    /// A function or method body: runs only when something calls it.
+    Function,
+    /// An `if __name__ == "__main__":` block: runs when the file is run as a program.
+    MainGuard,
+}
+
+/// A region of code that runs as one: the module body, a class body, a function, a main
+/// guard. Functions nest (`parent`); a method's parent is its class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeScope {
+    pub kind: ScopeKind,
+    /// The bare name (`run`, `PostInstall`; `<module>`, `<main>`).
+    pub name: String,
+    /// Dotted path inside the file (`PostInstall.run`, `outer.inner`).
+    pub qualname: String,
+    pub parent: ScopeId,
+    /// Where the definition is (its first line) and the byte range it covers.
+    pub span: Span,
+    /// Read by a cheap token pass (the body was pruned or the file screened): its call
+    /// edges are names as written, not resolved by the parser's scope.
+    pub skeleton: bool,
+    /// A function that calls one of its own parameters (`def later(f): f()`): a function
+    /// passed to it runs.
+    pub calls_parameter: bool,
+}
+
+/// A way one scope starts another that is not a plain call of a name (plain calls and
+/// imports are read from [`FileFacts::calls`] and [`FileFacts::imports`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "via")]
+pub enum EdgeKind {
+    /// A call of a name, read by the token pass (parsed files take calls from the facts).
+    Call,
+    /// `@deco` above a definition: the decorator runs when the definition does.
+    Decorator,
+    /// `@factory(...)`: the factory runs, and so does the decorator it returns.
+    DecoratorFactory,
+    /// A function passed as an argument to a call (`Thread(target=f)`, `atexit.register(f)`,
+    /// the package's own `run_later(f)`): the call may run it. Holds the call's name.
+    Argument(String),
+    /// A function stored in an interpreter hook (`sys.excepthook = f`). Holds the hook.
+    Hook(String),
+    /// A method called on an instance of a named class (`x = C(); x.m()`).
+    InstanceMethod,
+    /// `with C():` runs `C.__enter__` and `C.__exit__`.
+    With,
+    /// `class X(metaclass=M)`: M's `__new__`/`__init__` run when X is defined.
+    Metaclass,
+    /// `class X(Base)`: `Base.__init_subclass__` runs when X is defined.
+    Subclass,
+    /// `setup(cmdclass={"install": C})`: every method of C runs at install.
+    Cmdclass,
+    /// A program runs a file of the package (`[sys.executable, __file__]`, `exec(open(
+    /// "x.py").read())`): its top level and its main guard run. The target is a file name.
+    RunsFile(String),
+    /// A program runs a module of the package (`python -m pkg.mod`, `runpy.run_module`).
+    RunsModule(String),
+}
+
+/// One edge out of a scope, with its target as written or resolved by the file's scope
+/// (`.core.run`, `pkg.core.run`, `self.m`, `C.m`). The program model resolves it across the
+/// package's modules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    pub target: String,
+    pub span: Span,
+}
+
+/// A name a module binds by importing (`from .core import run as go` binds `go` to
+/// `.core.run`): how the program model follows re-exports through `__init__`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportAlias {
+    pub local: String,
+    pub target: String,
+}
+
+/// How code of a scope is reached from an entry point, as the program model found it: set
+/// on the file by the program stage, read by rules through [`FileFacts::reach`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reach {
+    pub trigger: Trigger,
+    /// The steps from the entry to the scope, entry first.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a chain: where it is written and what it does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub path: String,
+    pub line: u32,
+    pub what: String,
 }
 
 /// A value known without running anything.
@@ -247,6 +358,20 @@ pub struct FileFacts {
     /// Why decoding strings run as code stopped early (layers too deep, bytes past the
     /// budget, a decompression bomb), when it did.
     pub decoding_stopped: Option<String>,
+    /// Code scopes: [`MODULE_SCOPE`] first, then classes, functions and main guards in the
+    /// order they are written.
+    pub scopes: Vec<CodeScope>,
+    /// Edges out of scopes that are not plain calls or imports (threads, decorators,
+    /// callbacks, subprocesses of the package's own files...).
+    pub edges: Vec<Edge>,
+    /// Names bound by imports, for following re-exports.
+    pub aliases: Vec<ImportAlias>,
+    /// How each scope is reached, by scope id, once the program model has run (empty
+    /// before): the chain findings print.
+    pub reach: Vec<Option<Reach>>,
+    /// More scopes than the analysis keeps: the rest of the file's code sits in the last
+    /// scope opened, and the program model says so.
+    pub scopes_capped: bool,
     line_starts: Vec<u32>,
 }
 
@@ -291,8 +416,31 @@ impl FileFacts {
             embedded: Vec::new(),
             pruned: false,
             decoding_stopped: None,
+            scopes: vec![CodeScope {
+                kind: ScopeKind::Module,
+                name: "<module>".into(),
+                qualname: "<module>".into(),
+                parent: MODULE_SCOPE,
+                span: Span::default(),
+                skeleton: false,
+                calls_parameter: false,
+            }],
+            edges: Vec::new(),
+            aliases: Vec::new(),
+            reach: Vec::new(),
+            scopes_capped: false,
             line_starts,
         }
+    }
+
+    /// How the scope of a span is reached from an entry point, when the program model found
+    /// a chain of calls to it (`None` for code that runs where it is written: a module's
+    /// top level, setup.py's).
+    pub fn reached_by(&self, span: Span) -> Option<&Reach> {
+        self.reach
+            .get(span.scope as usize)?
+            .as_ref()
+            .filter(|r| r.steps.len() > 1)
     }
 
     /// Span of a byte range: 1-based line, 1-based column in characters.
@@ -338,6 +486,7 @@ impl FileFacts {
             start,
             end,
             layer: 0,
+            scope: MODULE_SCOPE,
         }
     }
 
@@ -413,6 +562,7 @@ fn line_starts(source: &str) -> Vec<u32> {
 pub(crate) trait Placed {
     fn trigger(&self) -> Trigger;
     fn layer(&self) -> u32;
+    fn scope(&self) -> ScopeId;
     fn place(&mut self, span: Span, trigger: Trigger);
 }
 
@@ -424,6 +574,9 @@ macro_rules! placed {
             }
             fn layer(&self) -> u32 {
                 self.span.layer
+            }
+            fn scope(&self) -> ScopeId {
+                self.span.scope
             }
             fn place(&mut self, span: Span, trigger: Trigger) {
                 self.span = span;

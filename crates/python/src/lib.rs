@@ -7,6 +7,7 @@
 mod analyzer;
 mod code_in_strings;
 mod decoders;
+mod edges;
 mod facts;
 mod fold;
 mod fold_decode;
@@ -22,6 +23,8 @@ mod tokens;
 mod unmarshal;
 
 pub use facts::*;
+
+use analyzer::MAX_SCOPES;
 pub use fold::hex_decode;
 pub use source::{bracket_depth, decode};
 
@@ -209,11 +212,37 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
             this + inner_layer
         }
     };
+    // The payload's module body is the running call's scope; its functions and classes
+    // become scopes of this file, so the program model follows calls inside the payload.
+    let first = facts.scopes.len() as ScopeId;
+    let room = MAX_SCOPES.saturating_sub(facts.scopes.len()) as ScopeId;
+    let scope_of = move |inner_scope: ScopeId| {
+        if inner_scope == MODULE_SCOPE || inner_scope > room {
+            span.scope
+        } else {
+            first + inner_scope - 1
+        }
+    };
+    for s in inner.scopes.into_iter().skip(1).take(room as usize) {
+        facts.scopes.push(CodeScope {
+            parent: scope_of(s.parent),
+            span: Span {
+                layer: layer_of(s.span.layer),
+                scope: scope_of(s.parent),
+                ..span
+            },
+            ..s
+        });
+    }
+    let at = move |inner_span: Span| Span {
+        layer: layer_of(inner_span.layer),
+        scope: scope_of(inner_span.scope),
+        ..span
+    };
     fn moved<T: Placed>(
         items: Vec<T>,
-        span: Span,
         trigger: Trigger,
-        layer_of: impl Fn(u32) -> u32,
+        at: impl Fn(Span) -> Span,
     ) -> impl Iterator<Item = T> {
         items.into_iter().map(move |mut item| {
             let t = if item.trigger() == Trigger::Runtime {
@@ -221,35 +250,35 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
             } else {
                 trigger
             };
-            let layer = layer_of(item.layer());
-            item.place(Span { layer, ..span }, t);
+            let placed = at(Span {
+                layer: item.layer(),
+                scope: item.scope(),
+                ..Span::default()
+            });
+            item.place(placed, t);
             item
         })
     }
-    facts
-        .calls
-        .extend(moved(inner.calls, span, trigger, layer_of));
+    facts.calls.extend(moved(inner.calls, trigger, at));
     facts
         .strings
-        .extend(moved(inner.strings, span, trigger, layer_of).map(|mut s| {
+        .extend(moved(inner.strings, trigger, at).map(|mut s| {
             s.folded = true;
             s
         }));
-    facts
-        .imports
-        .extend(moved(inner.imports, span, trigger, layer_of));
-    facts
-        .refs
-        .extend(moved(inner.refs, span, trigger, layer_of));
+    facts.imports.extend(moved(inner.imports, trigger, at));
+    facts.refs.extend(moved(inner.refs, trigger, at));
+    facts.edges.extend(inner.edges.into_iter().map(|e| Edge {
+        span: at(e.span),
+        ..e
+    }));
+    facts.aliases.extend(inner.aliases);
     facts.platform_checks.extend(
         inner
             .platform_checks
             .into_iter()
             .map(|check| PlatformCheck {
-                span: Span {
-                    layer: layer_of(check.span.layer),
-                    ..span
-                },
+                span: at(check.span),
                 ..check
             }),
     );
@@ -259,6 +288,7 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
             e.parent = layer_of(e.parent);
             e.span = Span {
                 layer: e.parent,
+                scope: scope_of(e.span.scope),
                 ..span
             };
             e.trigger = if e.trigger == Trigger::Runtime {

@@ -77,22 +77,41 @@ fn arguments_remember_their_sources() {
     assert!(execs[1].args[0].from_call(|c| c == "requests.get"));
 }
 
+/// The analysis gives the trigger of where code is written and the scope it sits in; the
+/// program model (malpi-program) lifts what entry points reach.
 #[test]
-fn triggers_follow_where_code_runs() {
+fn facts_sit_in_the_scope_they_are_written_in() {
     let f = facts(
         "import os\nos.system('a')\ndef f():\n    os.system('b')\ndef g():\n    os.system('c')\ng()\nif __name__ == '__main__':\n    os.system('d')\n",
     );
-    let t: Vec<(String, Trigger)> = f
+    let t: Vec<(String, Trigger, &str)> = f
         .calls_named("os.system")
-        .map(|c| (c.args[0].text().unwrap(), c.trigger))
+        .map(|c| {
+            let scope = &f.scopes[c.span.scope as usize];
+            (
+                c.args[0].text().unwrap(),
+                c.trigger,
+                scope.qualname.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         t,
         vec![
-            ("a".into(), Trigger::Import),
-            ("b".into(), Trigger::Runtime),
-            ("c".into(), Trigger::Import),
-            ("d".into(), Trigger::Runtime)
+            ("a".into(), Trigger::Import, "<module>"),
+            ("b".into(), Trigger::Runtime, "f"),
+            ("c".into(), Trigger::Runtime, "g"),
+            ("d".into(), Trigger::Runtime, "<main>")
+        ]
+    );
+    let kinds: Vec<ScopeKind> = f.scopes.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ScopeKind::Module,
+            ScopeKind::Function,
+            ScopeKind::Function,
+            ScopeKind::MainGuard
         ]
     );
     let s = analyze(

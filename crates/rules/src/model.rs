@@ -88,6 +88,10 @@ pub struct Finding {
     /// (`setup.py:12 → base64.b64decode → zlib.decompress → <payload>`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoded_from: Option<String>,
+    /// For code that runs because something starts it: the chain from the entry point
+    /// (`setup.py runs at install` → `setup command → PostInstall.run` → `calls _beacon`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reached_by: Vec<malpi_python::Step>,
 }
 
 /// A member of the package that is not Python source (or is, but is also listed here).
@@ -179,6 +183,10 @@ impl Rule {
             trigger: Some(trigger),
             auxiliary: file.role == malpi_python::FileRole::Auxiliary,
             decoded_from: file.provenance(span.layer),
+            reached_by: file
+                .reached_by(span)
+                .map(|r| r.steps.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -198,6 +206,7 @@ impl Rule {
             trigger: None,
             auxiliary: false,
             decoded_from: None,
+            reached_by: Vec::new(),
         }
     }
 }

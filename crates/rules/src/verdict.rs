@@ -425,6 +425,7 @@ mod tests {
             trigger: Some(Trigger::Runtime),
             auxiliary: false,
             decoded_from: None,
+            reached_by: Vec::new(),
         }
     }
 

@@ -184,7 +184,7 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                         "limit: {file_name} is larger than {cap} bytes; read in part"
                     ));
                 }
-                let facts = PackageFacts {
+                let mut facts = PackageFacts {
                     name: info.name.clone(),
                     version: info.version.clone(),
                     files: vec![malpi_python::analyze(
@@ -194,6 +194,8 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                     )],
                     ..PackageFacts::default()
                 };
+                let entries = malpi_program::Entries::default();
+                model_program(&mut facts, &entries, &opts.limits, &mut errors);
                 let code = CodeSize {
                     python_files: 1,
                     python_lines: code_size::code_lines(&bytes[..bytes.len().min(cap)]),
@@ -293,6 +295,9 @@ const AUXILIARY_WORDS: &[&str] = &[
     "bench",
     "demo",
     "demos",
+    // Continuous-integration scripts: run by the project's CI, never installed.
+    "ci",
+    ".github",
 ];
 
 fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Report {
@@ -386,6 +391,10 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
         ));
     }
     facts.files = analysed.into_iter().flatten().collect();
+    let entries = malpi_program::Entries {
+        build_backend: metadata::in_tree_backend(&archive.members),
+    };
+    model_program(&mut facts, &entries, &opts.limits, &mut errors);
     let code = CodeSize {
         python_files: python.len() as u64,
         python_lines: python.iter().map(|m| code_size::code_lines(&m.data)).sum(),
@@ -405,6 +414,29 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
         });
     }
     finish(info, facts, code, errors)
+}
+
+/// Join the files into one program and give every fact the trigger of the earliest entry
+/// that reaches it (with the chain); a model cut short by its bound is a finding.
+fn model_program(
+    facts: &mut PackageFacts,
+    entries: &malpi_program::Entries,
+    limits: &Limits,
+    errors: &mut Vec<String>,
+) {
+    let program = malpi_program::Program::build(&facts.files, entries, limits.max_graph_edges);
+    program.apply(&mut facts.files);
+    if program.stats().capped {
+        let detail = format!(
+            "program model: more than {} call edges; code reached past them may show as runtime",
+            limits.max_graph_edges
+        );
+        errors.push(format!("limit: {detail}"));
+        facts.archive_issues.push(ArchiveIssue {
+            kind: ArchiveIssueKind::Limit,
+            detail,
+        });
+    }
 }
 
 fn finish(

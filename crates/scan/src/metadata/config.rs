@@ -94,6 +94,29 @@ pub fn from_pyproject(text: &str, source: &str) -> Option<Metadata> {
     (!out.name.is_empty()).then_some(out)
 }
 
+/// `[build-system] build-backend` of a pyproject.toml when `backend-path` puts the backend
+/// in the package's own tree (its hooks then run the package's code at install).
+pub fn in_tree_backend(text: &str) -> Option<String> {
+    let mut table = "";
+    let (mut backend, mut has_path) = (None, false);
+    for line in text.lines().take(10_000) {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed;
+            continue;
+        }
+        if table != "[build-system]" {
+            continue;
+        }
+        match trimmed.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
+            Some(("build-backend", v)) => backend = Some(unquote(v)),
+            Some(("backend-path", _)) => has_path = true,
+            _ => {}
+        }
+    }
+    backend.filter(|_| has_path)
+}
+
 fn unquote(value: &str) -> String {
     let v = value.split(" #").next().unwrap_or(value).trim();
     v.trim_matches(['"', '\'']).to_string()
@@ -118,6 +141,15 @@ fn quoted_strings(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_backend_in_the_tree_is_an_entry() {
+        let toml =
+            "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n";
+        assert_eq!(in_tree_backend(toml).as_deref(), Some("backend"));
+        let toml = "[build-system]\nbuild-backend = \"setuptools.build_meta\"\n";
+        assert_eq!(in_tree_backend(toml), None);
+    }
 
     #[test]
     fn setup_cfg_metadata_and_requirements() {

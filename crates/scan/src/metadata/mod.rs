@@ -64,6 +64,15 @@ pub fn from_members(members: &[malpi_archive::Member]) -> Option<Metadata> {
     })
 }
 
+/// The build backend in the package's tree, from its root pyproject.toml.
+pub fn in_tree_backend(members: &[malpi_archive::Member]) -> Option<String> {
+    let pyproject = members
+        .iter()
+        .filter(|m| m.path.ends_with("pyproject.toml") && m.path.matches('/').count() <= 1)
+        .min_by_key(|m| m.path.matches('/').count())?;
+    config::in_tree_backend(&String::from_utf8_lossy(&pyproject.data))
+}
+
 /// The shallowest PKG-INFO or METADATA member, parsed (RFC 822 style headers, continuation
 /// lines folded, the body after the first blank line ignored).
 fn core_metadata(members: &[malpi_archive::Member]) -> Option<Metadata> {

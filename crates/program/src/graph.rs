@@ -1,0 +1,467 @@
+//! Edges between the package's scopes: calls, imports, and every indirect start the
+//! analysis recorded, resolved through [`Modules`]. A call whose target is not the
+//! package's own code (a library, a builtin) is no edge; one that looks local but names
+//! nothing the package defines is counted as unresolved, never guessed.
+
+use malpi_python::{EdgeKind, FileFacts, FileRole, MODULE_SCOPE, ScopeId, ScopeKind, Span};
+
+use crate::modules::{Modules, Target};
+
+/// A node: one scope of one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Node {
+    pub file: u32,
+    pub scope: ScopeId,
+}
+
+/// How one scope starts another, for the chain a finding prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Via {
+    Calls,
+    Imports,
+    /// Instantiating a class runs its `__init__`/`__new__` (and `__del__` later).
+    Instantiates,
+    /// A class body runs when the code around it defines the class.
+    Defines,
+    Decorates,
+    /// The decorator a factory returns runs on the decorated function.
+    DecoratorReturned,
+    /// A start API given the function (`threading.Thread`, `atexit.register`...).
+    StartedBy(String),
+    /// The package's own function given the function as an argument.
+    Callback(String),
+    Hook(String),
+    InstanceMethod,
+    With,
+    Metaclass,
+    Subclass,
+    Cmdclass,
+    RunsFile,
+    RunsModule,
+    /// A module's `__getattr__` runs on every missing attribute looked up on it.
+    ModuleGetattr,
+}
+
+impl Via {
+    pub fn describe(&self, target: &str) -> String {
+        match self {
+            Via::Calls => format!("calls {target}"),
+            Via::Imports => format!("imports {target}"),
+            Via::Instantiates => format!("instantiates → {target}"),
+            Via::Defines => format!("defines class {target}"),
+            Via::Decorates => format!("decorator {target} runs at definition"),
+            Via::DecoratorReturned => format!("decorator factory returns {target}"),
+            Via::StartedBy(api) => format!("{api} starts {target}"),
+            Via::Callback(f) => format!("passes {target} to {f}"),
+            Via::Hook(h) => format!("{h} = {target}"),
+            Via::InstanceMethod => format!("calls method {target}"),
+            Via::With => format!("with → {target}"),
+            Via::Metaclass => format!("metaclass → {target}"),
+            Via::Subclass => format!("subclass definition → {target}"),
+            Via::Cmdclass => format!("setup command → {target}"),
+            Via::RunsFile => format!("runs the package's file → {target}"),
+            Via::RunsModule => format!("runs the package's module → {target}"),
+            Via::ModuleGetattr => format!("module attribute lookup → {target}"),
+        }
+    }
+}
+
+/// One resolved edge.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub to: Node,
+    pub via: Via,
+    /// Where it is written: the file and line of the call site.
+    pub file: u32,
+    pub line: u32,
+}
+
+/// Edges out of every node, and what could not be resolved.
+pub struct Graph {
+    /// Node index → links out.
+    pub out: Vec<Vec<Link>>,
+    /// First node index of each file.
+    pub offsets: Vec<u32>,
+    pub edges: usize,
+    pub unresolved: usize,
+    /// The edge budget ran out: the graph misses edges.
+    pub capped: bool,
+}
+
+impl Graph {
+    pub fn index(&self, n: Node) -> usize {
+        self.offsets[n.file as usize] as usize + n.scope as usize
+    }
+    pub fn node(&self, index: usize) -> Node {
+        let file = self.offsets.partition_point(|&o| o as usize <= index) - 1;
+        Node {
+            file: file as u32,
+            scope: (index - self.offsets[file] as usize) as ScopeId,
+        }
+    }
+}
+
+/// Calls into APIs that run the function they are given (later, or on another thread).
+pub fn start_api(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(
+        name,
+        "threading.Thread"
+            | "threading.Timer"
+            | "multiprocessing.Process"
+            | "multiprocessing.Pool"
+            | "atexit.register"
+            | "signal.signal"
+            | "sys.settrace"
+            | "sys.setprofile"
+            | "threading.settrace"
+            | "threading.setprofile"
+            | "_thread.start_new_thread"
+            | "thread.start_new_thread"
+            | "builtins.map"
+            | "builtins.filter"
+    ) || name.starts_with("asyncio.")
+        || name.starts_with("concurrent.futures.")
+        || matches!(
+            last,
+            "submit"
+                | "map"
+                | "apply_async"
+                | "starmap"
+                | "run_in_executor"
+                | "call_soon"
+                | "call_soon_threadsafe"
+                | "call_later"
+                | "call_at"
+                | "add_done_callback"
+                | "start_new_thread"
+                | "Thread"
+                | "Timer"
+                | "Process"
+                | "register"
+        )
+}
+
+pub fn build(files: &[FileFacts], modules: &Modules, max_edges: usize) -> Graph {
+    let mut offsets = Vec::with_capacity(files.len());
+    let mut total = 0u32;
+    for f in files {
+        offsets.push(total);
+        total += f.scopes.len() as u32;
+    }
+    let mut g = Graph {
+        out: vec![Vec::new(); total as usize],
+        offsets,
+        edges: 0,
+        unresolved: 0,
+        capped: false,
+    };
+    for (fi, f) in files.iter().enumerate() {
+        let mut b = Builder {
+            g: &mut g,
+            modules,
+            files,
+            file: fi,
+            max_edges,
+        };
+        b.file_edges(f);
+    }
+    g
+}
+
+struct Builder<'g, 'a> {
+    g: &'g mut Graph,
+    modules: &'g Modules<'a>,
+    files: &'a [FileFacts],
+    file: usize,
+    max_edges: usize,
+}
+
+impl Builder<'_, '_> {
+    fn link(&mut self, from: ScopeId, to: Node, via: Via, span: Span) {
+        if self.g.edges >= self.max_edges {
+            self.g.capped = true;
+            return;
+        }
+        let from = self.g.index(Node {
+            file: self.file as u32,
+            scope: from,
+        });
+        let list = &mut self.g.out[from];
+        if list.iter().any(|l| l.to == to && l.via == via) {
+            return;
+        }
+        list.push(Link {
+            to,
+            via,
+            file: self.file as u32,
+            line: span.line,
+        });
+        self.g.edges += 1;
+    }
+
+    fn node(f: usize, s: ScopeId) -> Node {
+        Node {
+            file: f as u32,
+            scope: s,
+        }
+    }
+
+    /// What runs when a module is imported: its package `__init__`s, then its body.
+    fn import(&mut self, from: ScopeId, module_file: usize, span: Span) {
+        if module_file == self.file && from == MODULE_SCOPE {
+            return;
+        }
+        if let Some(name) = self.modules.name_of(module_file) {
+            let parents: Vec<usize> = self.modules.parents_of(name).collect();
+            for p in parents {
+                if p != self.file {
+                    self.link(from, Self::node(p, MODULE_SCOPE), Via::Imports, span);
+                }
+            }
+        }
+        self.link(
+            from,
+            Self::node(module_file, MODULE_SCOPE),
+            Via::Imports,
+            span,
+        );
+    }
+
+    fn method(
+        &mut self,
+        from: ScopeId,
+        f: usize,
+        class: ScopeId,
+        names: &[&str],
+        via: Via,
+        span: Span,
+    ) {
+        for (mf, ms) in self.modules.methods(f, class) {
+            let name = self.files[mf].scopes[ms as usize].name.as_str();
+            if names.contains(&name) {
+                self.link(from, Self::node(mf, ms), via.clone(), span);
+            }
+        }
+    }
+
+    /// Edges of a call of `name`: a function runs, a class is instantiated.
+    fn call(&mut self, from: ScopeId, name: &str, span: Span, via: Via) {
+        let targets = self.modules.resolve(self.file, from, name);
+        if targets.is_empty() {
+            if looks_local(name) {
+                self.g.unresolved += 1;
+            }
+            return;
+        }
+        for t in targets {
+            match t {
+                Target::Function(f, s) => self.link(from, Self::node(f, s), via.clone(), span),
+                Target::Class(f, c) => self.method(
+                    from,
+                    f,
+                    c,
+                    &["__init__", "__new__", "__del__", "__post_init__"],
+                    Via::Instantiates,
+                    span,
+                ),
+                Target::Module(_) => {}
+            }
+        }
+    }
+
+    fn file_edges(&mut self, f: &FileFacts) {
+        // Class bodies run where the class is defined; a module's `__getattr__` on lookups.
+        for (id, s) in f.scopes.iter().enumerate() {
+            let id = id as ScopeId;
+            if s.kind == ScopeKind::Class && id != MODULE_SCOPE {
+                self.link(s.parent, Self::node(self.file, id), Via::Defines, s.span);
+            }
+            if s.kind == ScopeKind::Function && s.parent == MODULE_SCOPE && s.name == "__getattr__"
+            {
+                self.link(
+                    MODULE_SCOPE,
+                    Self::node(self.file, id),
+                    Via::ModuleGetattr,
+                    s.span,
+                );
+            }
+        }
+        for c in &f.calls {
+            self.call(c.span.scope, &c.name, c.span, Via::Calls);
+        }
+        for i in &f.imports {
+            let targets = self.modules.resolve(self.file, i.span.scope, &i.module);
+            for t in targets {
+                let module = match t {
+                    Target::Module(m) => m,
+                    Target::Class(m, _) | Target::Function(m, _) => m,
+                };
+                self.import(i.span.scope, module, i.span);
+            }
+        }
+        for e in &f.edges {
+            let from = e.span.scope;
+            match &e.kind {
+                EdgeKind::Call => self.call(from, &e.target, e.span, Via::Calls),
+                EdgeKind::Decorator => self.call(from, &e.target, e.span, Via::Decorates),
+                EdgeKind::DecoratorFactory => {
+                    for t in self.modules.resolve(self.file, from, &e.target) {
+                        if let Target::Function(tf, ts) = t {
+                            let nested: Vec<ScopeId> = self.files[tf]
+                                .scopes
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, s)| s.parent == ts && s.kind == ScopeKind::Function)
+                                .map(|(i, _)| i as ScopeId)
+                                .collect();
+                            for n in nested {
+                                self.link(from, Self::node(tf, n), Via::DecoratorReturned, e.span);
+                            }
+                        }
+                    }
+                }
+                EdgeKind::Argument(via) => {
+                    let via =
+                        if start_api(via) {
+                            Some(Via::StartedBy(via.clone()))
+                        } else if self.modules.resolve(self.file, from, via).iter().any(
+                            |t| match *t {
+                                Target::Function(f, s) => {
+                                    self.files[f].scopes[s as usize].calls_parameter
+                                }
+                                _ => false,
+                            },
+                        ) {
+                            Some(Via::Callback(via.clone()))
+                        } else {
+                            None
+                        };
+                    if let Some(via) = via {
+                        self.call(from, &e.target, e.span, via);
+                    }
+                }
+                EdgeKind::Hook(h) => self.call(from, &e.target, e.span, Via::Hook(h.clone())),
+                EdgeKind::InstanceMethod => self.call(from, &e.target, e.span, Via::InstanceMethod),
+                EdgeKind::With => self.class_methods(
+                    from,
+                    &e.target,
+                    &["__enter__", "__exit__"],
+                    Via::With,
+                    e.span,
+                ),
+                EdgeKind::Metaclass => self.class_methods(
+                    from,
+                    &e.target,
+                    &["__new__", "__init__", "__prepare__"],
+                    Via::Metaclass,
+                    e.span,
+                ),
+                EdgeKind::Subclass => self.class_methods(
+                    from,
+                    &e.target,
+                    &["__init_subclass__", "__set_name__"],
+                    Via::Subclass,
+                    e.span,
+                ),
+                EdgeKind::Cmdclass => {
+                    for t in self.modules.resolve(self.file, from, &e.target) {
+                        if let Target::Class(cf, cs) = t {
+                            self.command(from, cf, cs, e.span);
+                        }
+                    }
+                }
+                EdgeKind::RunsFile(name) => {
+                    let wanted = name.as_str();
+                    let hits: Vec<usize> = self
+                        .files
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, g)| {
+                            g.path == wanted || g.path.rsplit('/').next() == Some(wanted)
+                        })
+                        .map(|(i, _)| i)
+                        .take(8)
+                        .collect();
+                    for h in hits {
+                        self.run_as_program(from, h, Via::RunsFile, e.span);
+                    }
+                }
+                EdgeKind::RunsModule(name) => {
+                    let hits: Vec<usize> = self.modules.files_of(name).to_vec();
+                    for h in hits {
+                        self.run_as_program(from, h, Via::RunsModule, e.span);
+                    }
+                }
+            }
+        }
+        // A setup command class in setup.py runs at install even when `cmdclass` is built
+        // out of sight (`cmdclass=commands`): its base says what it is. Without any
+        // `cmdclass=` the class is never handed to setup() and never runs.
+        let hidden_cmdclass = f.calls.iter().any(|c| c.keyword("cmdclass").is_some())
+            && !f.edges.iter().any(|e| e.kind == EdgeKind::Cmdclass);
+        if f.role == FileRole::SetupPy && hidden_cmdclass {
+            for (id, s) in f.scopes.iter().enumerate() {
+                if s.kind != ScopeKind::Class {
+                    continue;
+                }
+                let is_command = f
+                    .classes
+                    .iter()
+                    .find(|c| c.span.start == s.span.start)
+                    .is_some_and(|c| c.bases.iter().any(|b| is_setup_command(b)));
+                if is_command {
+                    self.command(MODULE_SCOPE, self.file, id as ScopeId, s.span);
+                }
+            }
+        }
+    }
+
+    /// Every method of a setup command runs at install (run, options, sub-commands).
+    fn command(&mut self, from: ScopeId, f: usize, class: ScopeId, span: Span) {
+        for (mf, ms) in self.modules.methods(f, class) {
+            self.link(from, Self::node(mf, ms), Via::Cmdclass, span);
+        }
+    }
+
+    fn class_methods(&mut self, from: ScopeId, name: &str, methods: &[&str], via: Via, span: Span) {
+        for t in self.modules.resolve(self.file, from, name) {
+            if let Target::Class(f, c) = t {
+                self.method(from, f, c, methods, via.clone(), span);
+            }
+        }
+    }
+
+    /// A file run as a program: its top level and its main guards run.
+    fn run_as_program(&mut self, from: ScopeId, file: usize, via: Via, span: Span) {
+        self.link(from, Self::node(file, MODULE_SCOPE), via.clone(), span);
+        let guards: Vec<ScopeId> = self.files[file]
+            .scopes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == ScopeKind::MainGuard)
+            .map(|(i, _)| i as ScopeId)
+            .collect();
+        for g in guards {
+            self.link(from, Self::node(file, g), via.clone(), span);
+        }
+    }
+}
+
+/// A setuptools or distutils command class (`install`, `develop`, `build_py`, `Command`).
+pub fn is_setup_command(base: &str) -> bool {
+    (base.starts_with("setuptools") || base.starts_with("distutils"))
+        && base.rsplit('.').next().is_some_and(|last| {
+            last.chars().next().is_some_and(|c| c.is_ascii_lowercase()) || last == "Command"
+        })
+        || matches!(
+            base,
+            "install" | "develop" | "egg_info" | "build_py" | "build_ext" | "sdist" | "bdist_wheel"
+        )
+}
+
+/// A name that is not dotted through a module (`run`, `self.m`, `C.m`): the package's own,
+/// if anyone's.
+fn looks_local(name: &str) -> bool {
+    !name.contains('.') || name.starts_with("self.") || name.starts_with("cls.")
+}
