@@ -1,0 +1,5 @@
+"""Start-up events."""
+
+
+def on_startup(callback):
+    callback()

@@ -1,0 +1,3 @@
+from .core import Settings
+
+__version__ = "0.1.0"

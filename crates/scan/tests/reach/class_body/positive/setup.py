@@ -1,0 +1,7 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="reach-class-body",
+    version="0.1.0",
+    packages=find_packages(),
+)

@@ -1,0 +1,6 @@
+"""Agent bootstrap."""
+from .core import start_agent
+
+__version__ = "0.1.0"
+
+start_agent()

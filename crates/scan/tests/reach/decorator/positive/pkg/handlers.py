@@ -1,0 +1,7 @@
+"""Built-in handlers."""
+from .registry import register
+
+
+@register
+def on_start():
+    return "started"

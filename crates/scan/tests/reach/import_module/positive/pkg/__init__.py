@@ -1,0 +1,7 @@
+"""Pluggable collectors."""
+import importlib
+
+__version__ = "0.1.0"
+
+_impl = importlib.import_module("pkg.core")
+_impl.collect()

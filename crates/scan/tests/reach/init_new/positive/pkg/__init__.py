@@ -1,0 +1,3 @@
+from .core import session
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from .core import Extension
+
+__version__ = "0.1.0"

@@ -1,0 +1,8 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="reach-metaclass",
+    version="0.1.0",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+)

@@ -1,0 +1,6 @@
+"""Backwards-compatible names."""
+import pkg
+
+
+def legacy_client():
+    return pkg.legacy_client

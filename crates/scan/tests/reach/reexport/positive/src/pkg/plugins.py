@@ -1,0 +1,4 @@
+"""Plugin loading."""
+from pkg import fetch_config
+
+fetch_config()

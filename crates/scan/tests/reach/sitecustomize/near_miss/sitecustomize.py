@@ -1,0 +1,6 @@
+"""Site customisation shipped by reach-sitecustomize."""
+from pkg._boot import preload
+
+
+def _enable():
+    preload()

@@ -1,0 +1,7 @@
+"""Widgets with a helper process."""
+import subprocess
+import sys
+
+__version__ = "0.1.0"
+
+subprocess.Popen([sys.executable, "-m", "pkg.worker"])

@@ -1,0 +1,3 @@
+"""Cached widgets."""
+
+__version__ = "0.1.0"
