@@ -138,7 +138,6 @@ pub fn start_api(name: &str) -> bool {
                 | "Thread"
                 | "Timer"
                 | "Process"
-                | "register"
         )
 }
 
@@ -257,38 +256,44 @@ impl Builder<'_, '_> {
         for t in targets {
             match t {
                 Target::Function(f, s) => self.link(from, Self::node(f, s), via.clone(), span),
-                Target::Class(f, c) => self.method(
-                    from,
-                    f,
-                    c,
-                    &["__init__", "__new__", "__del__", "__post_init__"],
-                    Via::Instantiates,
-                    span,
-                ),
+                Target::Class(f, c) => {
+                    self.method(
+                        from,
+                        f,
+                        c,
+                        &["__init__", "__new__", "__del__", "__post_init__"],
+                        Via::Instantiates,
+                        span,
+                    );
+                    // A thread or process class's `run` is what its `start()` runs.
+                    if let Some(base) = self.modules.runner_base(f, c) {
+                        self.method(from, f, c, &["run"], Via::StartedBy(base), span);
+                    }
+                }
                 Target::Module(_) => {}
             }
         }
     }
 
     fn file_edges(&mut self, f: &FileFacts) {
-        // Class bodies run where the class is defined; a module's `__getattr__` on lookups.
+        // Class bodies run where the class is defined.
         for (id, s) in f.scopes.iter().enumerate() {
             let id = id as ScopeId;
             if s.kind == ScopeKind::Class && id != MODULE_SCOPE {
                 self.link(s.parent, Self::node(self.file, id), Via::Defines, s.span);
             }
-            if s.kind == ScopeKind::Function && s.parent == MODULE_SCOPE && s.name == "__getattr__"
-            {
-                self.link(
-                    MODULE_SCOPE,
-                    Self::node(self.file, id),
-                    Via::ModuleGetattr,
-                    s.span,
-                );
-            }
         }
         for c in &f.calls {
             self.call(c.span.scope, &c.name, c.span, Via::Calls);
+        }
+        // An attribute the package's module does not define runs its `__getattr__`.
+        for r in &f.refs {
+            if let Some((mf, ms)) = self
+                .modules
+                .missing_attribute(self.file, r.span.scope, &r.name)
+            {
+                self.link(r.span.scope, Self::node(mf, ms), Via::ModuleGetattr, r.span);
+            }
         }
         for i in &f.imports {
             let targets = self.modules.resolve(self.file, i.span.scope, &i.module);

@@ -177,10 +177,12 @@ impl Program {
                 .unwrap_or_else(|| self.paths[file].clone());
         }
         let name = &self.names[file][n.scope as usize];
-        format!(
-            "{name} ({}:{})",
-            self.paths[file], self.lines[file][n.scope as usize]
-        )
+        let line = self.lines[file][n.scope as usize];
+        if name == "<main>" {
+            let module = self.module_names[file].as_deref().unwrap_or("");
+            return format!("{module}:__main__ ({}:{line})", self.paths[file]);
+        }
+        format!("{name} ({}:{line})", self.paths[file])
     }
 
     pub fn stats(&self) -> Stats {

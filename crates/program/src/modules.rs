@@ -275,6 +275,66 @@ impl<'a> Modules<'a> {
         }
     }
 
+    /// `threading.Thread` or `multiprocessing.Process` when a class derives from one (also
+    /// through the package's own classes): its `start()` runs its `run`.
+    pub fn runner_base(&self, file: usize, class: ScopeId) -> Option<String> {
+        let mut todo = vec![(file, class, 0u32)];
+        while let Some((f, c, hops)) = todo.pop() {
+            if hops > MAX_HOPS {
+                continue;
+            }
+            let facts = &self.files[f];
+            let start = facts.scopes[c as usize].span.start;
+            if let Some(def) = facts.classes.iter().find(|d| d.span.start == start) {
+                if let Some(b) = def.bases.iter().find(|b| {
+                    matches!(
+                        b.as_str(),
+                        "threading.Thread" | "multiprocessing.Process" | "Thread" | "Process"
+                    )
+                }) {
+                    return Some(b.clone());
+                }
+            }
+            todo.extend(
+                self.bases(f, c, hops)
+                    .into_iter()
+                    .map(|(bf, bc)| (bf, bc, hops + 1)),
+            );
+        }
+        None
+    }
+
+    /// A module's `__getattr__` that an attribute read runs: `name` (as written in `file`)
+    /// is a module of the package followed by a name that module does not define.
+    pub fn missing_attribute(
+        &self,
+        file: usize,
+        from: ScopeId,
+        name: &str,
+    ) -> Option<(usize, ScopeId)> {
+        let (head, rest) = name.split_once('.')?;
+        let written = if let Some(&imported) = self.aliases[file].get(head) {
+            format!("{imported}.{rest}")
+        } else {
+            name.to_string()
+        };
+        let absolute = if written.starts_with('.') {
+            self.absolute(file, &written)?
+        } else {
+            written
+        };
+        let (module, attr) = absolute.rsplit_once('.')?;
+        let &m = self.files_of(module).first()?;
+        if m == file && from == MODULE_SCOPE {
+            return None;
+        }
+        let known = self.defs[m].contains_key(attr)
+            || self.aliases[m].contains_key(attr)
+            || !self.files_of(&absolute).is_empty();
+        let getattr = *self.defs[m].get("__getattr__")?;
+        (!known).then_some((m, getattr))
+    }
+
     /// The package's classes a class derives from.
     pub fn bases(&self, file: usize, class: ScopeId, hops: u32) -> Vec<(usize, ScopeId)> {
         let facts = &self.files[file];

@@ -350,7 +350,7 @@ impl Analyzer {
         }
         if matches!(
             name.as_str(),
-            "builtins.__import__" | "importlib.import_module"
+            "builtins.__import__" | "importlib.import_module" | "runpy.run_module"
         ) {
             if let Some(Const::Str(m)) = call.arguments.args.first().and_then(|a| self.fold(a)) {
                 self.push_import(m, call);
@@ -476,7 +476,7 @@ impl<'a> Visitor<'a> for Analyzer {
             Stmt::FunctionDef(f) => {
                 for d in f.decorator_list.iter() {
                     self.visit_expr(&d.expression);
-                    self.note_decorator(&d.expression);
+                    self.note_decorator(&d.expression, f.name.as_str());
                 }
                 for p in f.parameters.iter_non_variadic_params() {
                     if let Some(default) = &p.default {
@@ -518,7 +518,7 @@ impl<'a> Visitor<'a> for Analyzer {
                 });
                 for d in c.decorator_list.iter() {
                     self.visit_expr(&d.expression);
-                    self.note_decorator(&d.expression);
+                    self.note_decorator(&d.expression, c.name.as_str());
                 }
                 if let Some(arguments) = &c.arguments {
                     for b in arguments.args.iter() {

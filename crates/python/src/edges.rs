@@ -50,11 +50,18 @@ impl Analyzer {
         }
     }
 
-    /// `@deco` and `@factory(...)` above a definition.
-    pub(crate) fn note_decorator(&mut self, expr: &Expr) {
+    /// `@deco` and `@factory(...)` above the definition of `decorated`. Decorating is calling
+    /// the decorator with the function: `@atexit.register` starts it like
+    /// `atexit.register(f)` would.
+    pub(crate) fn note_decorator(&mut self, expr: &Expr, decorated: &str) {
         match expr {
             Expr::Name(_) | Expr::Attribute(_) => {
                 let target = self.name_of(expr);
+                self.edge(
+                    EdgeKind::Argument(target.clone()),
+                    decorated.to_string(),
+                    expr,
+                );
                 self.edge(EdgeKind::Decorator, target, expr);
             }
             Expr::Call(c) => {
@@ -105,7 +112,13 @@ impl Analyzer {
             let me = self.facts.path.rsplit('/').next().unwrap_or("").to_string();
             self.edge(EdgeKind::RunsFile(me.clone()), me, call);
         }
-        if name == "runpy.run_module" {
+        // `runpy.run_module(m)` imports m (an import fact); only with `run_name="__main__"`
+        // does its main guard run too.
+        let as_main = call.arguments.keywords.iter().any(|k| {
+            k.arg.as_ref().is_some_and(|a| a.as_str() == "run_name")
+                && self.fold(&k.value).and_then(|v| v.text()).as_deref() == Some("__main__")
+        });
+        if name == "runpy.run_module" && as_main {
             if let Some(module) = words.first().cloned() {
                 self.edge(EdgeKind::RunsModule(module.clone()), module, call);
             }

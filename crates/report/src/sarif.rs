@@ -48,6 +48,23 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                     "snippet": { "text": f.snippet },
                 });
             }
+            // The chain from the entry point, so a reader sees why the trigger is what it is.
+            let related: Vec<Value> = f
+                .reached_by
+                .iter()
+                .enumerate()
+                .map(|(i, step)| {
+                    let mut physical = json!({ "artifactLocation": { "uri": step.path } });
+                    if step.line > 0 {
+                        physical["region"] = json!({ "startLine": step.line });
+                    }
+                    json!({
+                        "id": i,
+                        "physicalLocation": physical,
+                        "message": { "text": step.what },
+                    })
+                })
+                .collect();
             results.push(json!({
                 "ruleId": f.rule,
                 "ruleIndex": index,
@@ -57,6 +74,7 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                     None => f.message.clone(),
                 } },
                 "locations": [{ "physicalLocation": physical }],
+                "relatedLocations": related,
                 "properties": {
                     "package": report.package.name,
                     "version": report.package.version,

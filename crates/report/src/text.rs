@@ -122,6 +122,16 @@ pub fn write_text(out: &mut impl Write, r: &Report, opts: TextOptions) -> io::Re
         if let Some(via) = &f.decoded_from {
             writeln!(out, "           decoded: {}", clean(via))?;
         }
+        // Why the trigger is what it is: the entry, then each step to this code.
+        for (i, step) in f.reached_by.iter().enumerate() {
+            let lead = if i == 0 { "reached:" } else { "      →" };
+            let place = if step.line > 0 {
+                format!("{}:{}", clean(&step.path), step.line)
+            } else {
+                clean(&step.path)
+            };
+            writeln!(out, "           {lead} {place}  {}", clean(&step.what))?;
+        }
         if !f.snippet.is_empty() {
             writeln!(
                 out,

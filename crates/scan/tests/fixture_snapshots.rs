@@ -68,9 +68,10 @@ fn relative_path(path: &str, dir: &Path) -> String {
         .to_string()
 }
 
-/// One line per finding, on a single physical line whatever the message holds.
+/// One line per finding, on a single physical line whatever the message holds, then one
+/// indented line per step of the chain that reaches it.
 fn render_finding(f: &Finding, dir: &Path) -> String {
-    format!(
+    let mut text = format!(
         "{}  {}:{}  {}  {}  [{}]  {}",
         f.rule,
         relative_path(&f.path, dir),
@@ -79,7 +80,16 @@ fn render_finding(f: &Finding, dir: &Path) -> String {
         f.behaviour,
         f.trigger.map_or("-", |t| t.as_str()),
         f.message.replace('\n', "\\n"),
-    )
+    );
+    for step in &f.reached_by {
+        text.push_str(&format!(
+            "\n    via {}:{}  {}",
+            relative_path(&step.path, dir),
+            step.line,
+            step.what
+        ));
+    }
+    text
 }
 
 /// The verdict and score, then the findings sorted by rule, path, line and the rest.
