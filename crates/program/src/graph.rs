@@ -3,7 +3,9 @@
 //! package's own code (a library, a builtin) is no edge; one that looks local but names
 //! nothing the package defines is counted as unresolved, never guessed.
 
-use malpi_python::{EdgeKind, FileFacts, FileRole, MODULE_SCOPE, ScopeId, ScopeKind, Span};
+use malpi_python::{
+    EdgeKind, FileFacts, FileRole, MODULE_SCOPE, ScopeId, ScopeKind, Span, start_api,
+};
 
 use crate::modules::{Modules, Target};
 
@@ -101,47 +103,7 @@ impl Graph {
     }
 }
 
-/// Calls into APIs that run the function they are given (later, or on another thread).
-pub fn start_api(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or(name);
-    matches!(
-        name,
-        "threading.Thread"
-            | "threading.Timer"
-            | "multiprocessing.Process"
-            | "multiprocessing.Pool"
-            | "atexit.register"
-            | "signal.signal"
-            | "sys.settrace"
-            | "sys.setprofile"
-            | "threading.settrace"
-            | "threading.setprofile"
-            | "_thread.start_new_thread"
-            | "thread.start_new_thread"
-            | "builtins.map"
-            | "builtins.filter"
-    ) || name.starts_with("asyncio.")
-        || name.starts_with("concurrent.futures.")
-        || matches!(
-            last,
-            "submit"
-                | "map"
-                | "apply_async"
-                | "starmap"
-                | "run_in_executor"
-                | "call_soon"
-                | "call_soon_threadsafe"
-                | "call_later"
-                | "call_at"
-                | "add_done_callback"
-                | "start_new_thread"
-                | "Thread"
-                | "Timer"
-                | "Process"
-        )
-}
-
-pub fn build(files: &[FileFacts], modules: &Modules, max_edges: usize) -> Graph {
+pub fn build<'a>(files: &'a [FileFacts], modules: &Modules<'a>, max_edges: usize) -> Graph {
     let mut offsets = Vec::with_capacity(files.len());
     let mut total = 0u32;
     for f in files {
@@ -176,7 +138,7 @@ struct Builder<'g, 'a> {
     max_edges: usize,
 }
 
-impl Builder<'_, '_> {
+impl<'a> Builder<'_, 'a> {
     fn link(&mut self, from: ScopeId, to: Node, via: Via, span: Span) {
         if self.g.edges >= self.max_edges {
             self.g.capped = true;
@@ -245,7 +207,7 @@ impl Builder<'_, '_> {
     }
 
     /// Edges of a call of `name`: a function runs, a class is instantiated.
-    fn call(&mut self, from: ScopeId, name: &str, span: Span, via: Via) {
+    fn call(&mut self, from: ScopeId, name: &'a str, span: Span, via: Via) {
         let targets = self.modules.resolve(self.file, from, name);
         if targets.is_empty() {
             if looks_local(name) {
@@ -275,7 +237,7 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn file_edges(&mut self, f: &FileFacts) {
+    fn file_edges(&mut self, f: &'a FileFacts) {
         // Class bodies run where the class is defined.
         for (id, s) in f.scopes.iter().enumerate() {
             let id = id as ScopeId;
@@ -429,7 +391,14 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn class_methods(&mut self, from: ScopeId, name: &str, methods: &[&str], via: Via, span: Span) {
+    fn class_methods(
+        &mut self,
+        from: ScopeId,
+        name: &'a str,
+        methods: &[&str],
+        via: Via,
+        span: Span,
+    ) {
         for t in self.modules.resolve(self.file, from, name) {
             if let Target::Class(f, c) = t {
                 self.method(from, f, c, methods, via.clone(), span);

@@ -17,11 +17,11 @@ mod graph;
 mod modules;
 
 pub use entries::Entries;
-pub use graph::{Node, Via, is_setup_command, start_api};
+pub use graph::{Node, Via, is_setup_command};
 
 use std::collections::VecDeque;
 
-use malpi_python::{FileFacts, FileRole, MODULE_SCOPE, ParseStatus, Reach, Step, Trigger};
+use malpi_python::{FileFacts, FileRole, MODULE_SCOPE, ParseStatus, Step, Trigger};
 
 use entries::{Entry, entry_points};
 use graph::Graph;
@@ -47,10 +47,7 @@ struct Reached {
 pub struct Program {
     graph: Graph,
     reached: Vec<Option<Reached>>,
-    /// Each file's path and scope qualnames, for chains.
-    paths: Vec<String>,
-    names: Vec<Vec<String>>,
-    lines: Vec<Vec<u32>>,
+    /// Each file's module name, for chains.
     module_names: Vec<Option<String>>,
 }
 
@@ -102,15 +99,6 @@ impl Program {
         }
         Program {
             reached,
-            paths: files.iter().map(|f| f.path.clone()).collect(),
-            names: files
-                .iter()
-                .map(|f| f.scopes.iter().map(|s| s.qualname.clone()).collect())
-                .collect(),
-            lines: files
-                .iter()
-                .map(|f| f.scopes.iter().map(|s| s.span.line).collect())
-                .collect(),
             module_names: (0..files.len())
                 .map(|i| modules.name_of(i).map(str::to_string))
                 .collect(),
@@ -125,8 +113,9 @@ impl Program {
             .map_or(Trigger::Runtime, |r| r.trigger)
     }
 
-    /// The chain from the entry to a scope, entry first (empty when nothing reaches it).
-    pub fn path_to(&self, node: Node) -> Vec<Step> {
+    /// The chain from the entry to a scope of `files` (the files the program was built
+    /// from), entry first; empty when nothing reaches it.
+    pub fn path_to(&self, files: &[FileFacts], node: Node) -> Vec<Step> {
         let mut steps = Vec::new();
         let mut i = self.graph.index(node);
         // A chain never repeats a node, so it is at most as long as the graph.
@@ -138,26 +127,24 @@ impl Program {
                 Origin::Entry(entry) => {
                     let n = self.graph.node(i);
                     let file = n.file as usize;
+                    let scope = &files[file].scopes[n.scope as usize];
                     steps.push(Step {
-                        path: self.paths[file].clone(),
+                        path: files[file].path.clone(),
                         line: if n.scope == MODULE_SCOPE {
                             0
                         } else {
-                            self.lines[file][n.scope as usize]
+                            scope.span.line
                         },
-                        what: entry.describe(
-                            self.module_names[file].as_deref(),
-                            &self.names[file][n.scope as usize],
-                        ),
+                        what: entry.describe(self.module_names[file].as_deref(), &scope.qualname),
                     });
                     break;
                 }
                 Origin::Link { from, link } => {
                     let l = &self.graph.out[*from][*link];
                     let to = self.graph.node(i);
-                    let target = self.describe_node(to);
+                    let target = self.describe_node(files, to);
                     steps.push(Step {
-                        path: self.paths[l.file as usize].clone(),
+                        path: files[l.file as usize].path.clone(),
                         line: l.line,
                         what: l.via.describe(&target),
                     });
@@ -169,20 +156,27 @@ impl Program {
         steps
     }
 
-    fn describe_node(&self, n: Node) -> String {
-        let file = n.file as usize;
+    /// The chain a finding in this scope prints: the steps from its entry, when something
+    /// starts the scope (empty for code that runs where it is written, an entry itself).
+    pub fn reached_by(&self, files: &[FileFacts], node: Node) -> Vec<Step> {
+        let steps = self.path_to(files, node);
+        if steps.len() > 1 { steps } else { Vec::new() }
+    }
+
+    fn describe_node(&self, files: &[FileFacts], n: Node) -> String {
+        let file = &files[n.file as usize];
         if n.scope == MODULE_SCOPE {
-            return self.module_names[file]
+            return self.module_names[n.file as usize]
                 .clone()
-                .unwrap_or_else(|| self.paths[file].clone());
+                .unwrap_or_else(|| file.path.clone());
         }
-        let name = &self.names[file][n.scope as usize];
-        let line = self.lines[file][n.scope as usize];
-        if name == "<main>" {
-            let module = self.module_names[file].as_deref().unwrap_or("");
-            return format!("{module}:__main__ ({}:{line})", self.paths[file]);
+        let scope = &file.scopes[n.scope as usize];
+        let line = scope.span.line;
+        if scope.kind == malpi_python::ScopeKind::MainGuard {
+            let module = self.module_names[n.file as usize].as_deref().unwrap_or("");
+            return format!("{module}:__main__ ({}:{line})", file.path);
         }
-        format!("{name} ({}:{line})", self.paths[file])
+        format!("{} ({}:{line})", scope.qualname, file.path)
     }
 
     pub fn stats(&self) -> Stats {
@@ -202,8 +196,7 @@ impl Program {
         }
     }
 
-    /// Give every fact of the files the trigger of its scope, and every reached scope its
-    /// chain. Code decoded from a string has its own scopes (its top level is the scope of
+    /// Give every fact of the files the trigger of its scope. Code decoded from a string has its own scopes (its top level is the scope of
     /// the call that runs it), so it is judged like the file's own code.
     pub fn apply(&self, files: &mut [FileFacts]) {
         for (fi, f) in files.iter_mut().enumerate() {
@@ -240,19 +233,6 @@ impl Program {
             for e in &mut f.embedded {
                 e.trigger = of(e.span, e.trigger);
             }
-            f.reach = (0..f.scopes.len())
-                .map(|s| {
-                    let node = Node {
-                        file: fi as u32,
-                        scope: s as u32,
-                    };
-                    let r = self.reached[self.graph.index(node)].as_ref()?;
-                    Some(Reach {
-                        trigger: r.trigger,
-                        steps: self.path_to(node),
-                    })
-                })
-                .collect();
         }
     }
 }

@@ -25,8 +25,19 @@ pub struct Modules<'a> {
     by_name: HashMap<String, Vec<usize>>,
     /// Each file's module name and the package its relative imports start from.
     names: Vec<Option<(String, String)>>,
-    /// Per file: qualname → scope, for functions and classes.
-    defs: Vec<HashMap<&'a str, ScopeId>>,
+    /// Per file: (enclosing scope, name) → the function or class defined there.
+    children: Vec<HashMap<(ScopeId, &'a str), ScopeId>>,
+    /// Per file: every name it defines or imports; a call whose first part is none of
+    /// these, nor a module of the package, is not the package's code (no lookup needed).
+    local_heads: Vec<HashSet<&'a str>>,
+    /// The first part of every module name of the package.
+    package_heads: HashSet<String>,
+    /// Per file: names of functions and classes defined inside other ones (a call of one
+    /// of these depends on where it is written).
+    nested_names: Vec<HashSet<&'a str>>,
+    /// Resolutions already made, by file, context (a class for `self.`, else the module)
+    /// and name: a package calls the same names again and again.
+    cache: std::cell::RefCell<HashMap<(usize, ScopeId, &'a str), Vec<Target>>>,
     /// Per file: local name → import target.
     aliases: Vec<HashMap<&'a str, &'a str>>,
     /// Per file: modules imported with `*`.
@@ -50,14 +61,39 @@ impl<'a> Modules<'a> {
             }
             names.push(name);
         }
-        let defs = files
+        let children: Vec<HashMap<(ScopeId, &str), ScopeId>> = files
             .iter()
             .map(|f| {
                 f.scopes
                     .iter()
                     .enumerate()
                     .filter(|(_, s)| matches!(s.kind, ScopeKind::Function | ScopeKind::Class))
-                    .map(|(id, s)| (s.qualname.as_str(), id as ScopeId))
+                    .map(|(id, s)| ((s.parent, s.name.as_str()), id as ScopeId))
+                    .collect()
+            })
+            .collect();
+        let package_heads: HashSet<String> = by_name
+            .keys()
+            .map(|m| m.split('.').next().unwrap_or(m).to_string())
+            .collect();
+        // Names bound to libraries (`import os`) lead nowhere in the package.
+        let ours = |target: &str| {
+            target.starts_with('.')
+                || package_heads.contains(target.split('.').next().unwrap_or(""))
+        };
+        let local_heads = files
+            .iter()
+            .map(|f| {
+                f.scopes
+                    .iter()
+                    .skip(1)
+                    .map(|s| s.name.as_str())
+                    .chain(
+                        f.aliases
+                            .iter()
+                            .filter(|a| ours(&a.target))
+                            .map(|a| a.local.split('.').next().unwrap_or("")),
+                    )
                     .collect()
             })
             .collect();
@@ -85,7 +121,20 @@ impl<'a> Modules<'a> {
             files,
             by_name,
             names,
-            defs,
+            children,
+            local_heads,
+            package_heads,
+            nested_names: files
+                .iter()
+                .map(|f| {
+                    f.scopes
+                        .iter()
+                        .filter(|s| s.parent != MODULE_SCOPE)
+                        .map(|s| s.name.as_str())
+                        .collect()
+                })
+                .collect(),
+            cache: Default::default(),
             aliases,
             stars,
         }
@@ -112,9 +161,25 @@ impl<'a> Modules<'a> {
     }
 
     /// What `name`, written in scope `from` of `file`, stands for in the package.
-    pub fn resolve(&self, file: usize, from: ScopeId, name: &str) -> Vec<Target> {
+    pub fn resolve(&self, file: usize, from: ScopeId, name: &'a str) -> Vec<Target> {
+        let head = name.split('.').next().unwrap_or(name);
+        let context = if head == "self" || head == "cls" {
+            self.enclosing_class(file, from).unwrap_or(MODULE_SCOPE)
+        } else if self.nested_names[file].contains(head) {
+            let mut out = Vec::new();
+            self.resolve_into(file, from, name, 0, &mut out);
+            return out;
+        } else {
+            MODULE_SCOPE
+        };
+        if let Some(hit) = self.cache.borrow().get(&(file, context, name)) {
+            return hit.clone();
+        }
         let mut out = Vec::new();
         self.resolve_into(file, from, name, 0, &mut out);
+        self.cache
+            .borrow_mut()
+            .insert((file, context, name), out.clone());
         out
     }
 
@@ -144,6 +209,10 @@ impl<'a> Modules<'a> {
             }
             return;
         }
+        if !self.local_heads[file].contains(head) && !self.package_heads.contains(head) {
+            // A library or a builtin (`os.path.join`, `builtins.len`).
+            return;
+        }
         let before = out.len();
         // Lexical scope first: a function defined inside the calling function (or one
         // around it, or in the class body that calls it) shadows the module's names.
@@ -158,8 +227,7 @@ impl<'a> Modules<'a> {
             };
             // A class body sees its own names; a method does not see its class's.
             if s.kind == ScopeKind::Function || enclosing == from {
-                let nested = format!("{}.{head}", s.qualname);
-                if let Some(&scope) = self.defs[file].get(nested.as_str()) {
+                if let Some(&scope) = self.children[file].get(&(enclosing, head)) {
                     match (self.target(file, scope), rest.is_empty()) {
                         (t, true) => out.push(t),
                         (Target::Class(f, c), false) => {
@@ -184,7 +252,7 @@ impl<'a> Modules<'a> {
             return;
         }
         let (head, rest) = name.split_once('.').unwrap_or((name, ""));
-        if let Some(&scope) = self.defs[file].get(head) {
+        if let Some(&scope) = self.children[file].get(&(MODULE_SCOPE, head)) {
             let target = self.target(file, scope);
             match (target, rest.is_empty()) {
                 (t, true) => out.push(t),
@@ -225,7 +293,8 @@ impl<'a> Modules<'a> {
 
     /// A dotted name from the package's top: the longest module prefix, then a name in it.
     fn resolve_absolute(&self, name: &str, hops: u32, out: &mut Vec<Target>) {
-        if hops > MAX_HOPS {
+        let head = name.split('.').next().unwrap_or(name);
+        if hops > MAX_HOPS || !self.package_heads.contains(head) {
             return;
         }
         let mut end = name.len();
@@ -262,12 +331,13 @@ impl<'a> Modules<'a> {
         if hops > MAX_HOPS {
             return;
         }
-        let qual = format!(
-            "{}.{member}",
-            self.files[file].scopes[class as usize].qualname
-        );
-        if let Some(&scope) = self.defs[file].get(qual.as_str()) {
-            out.push(self.target(file, scope));
+        let (head, rest) = member.split_once('.').unwrap_or((member, ""));
+        if let Some(&scope) = self.children[file].get(&(class, head)) {
+            match (self.target(file, scope), rest.is_empty()) {
+                (t, true) => out.push(t),
+                (Target::Class(f, c), false) => self.resolve_member(f, c, rest, hops + 1, out),
+                _ => {}
+            }
             return;
         }
         for (bf, bc) in self.bases(file, class, hops) {
@@ -313,6 +383,9 @@ impl<'a> Modules<'a> {
         name: &str,
     ) -> Option<(usize, ScopeId)> {
         let (head, rest) = name.split_once('.')?;
+        if !self.local_heads[file].contains(head) && !self.package_heads.contains(head) {
+            return None;
+        }
         let written = if let Some(&imported) = self.aliases[file].get(head) {
             format!("{imported}.{rest}")
         } else {
@@ -328,10 +401,10 @@ impl<'a> Modules<'a> {
         if m == file && from == MODULE_SCOPE {
             return None;
         }
-        let known = self.defs[m].contains_key(attr)
+        let known = self.children[m].contains_key(&(MODULE_SCOPE, attr))
             || self.aliases[m].contains_key(attr)
             || !self.files_of(&absolute).is_empty();
-        let getattr = *self.defs[m].get("__getattr__")?;
+        let getattr = *self.children[m].get(&(MODULE_SCOPE, "__getattr__"))?;
         (!known).then_some((m, getattr))
     }
 

@@ -31,15 +31,19 @@ fn system_trigger(files: &[FileFacts]) -> Vec<(String, Trigger)> {
 }
 
 fn run(files: &[(&str, &str)]) -> Vec<FileFacts> {
+    run_with_program(files).0
+}
+
+fn run_with_program(files: &[(&str, &str)]) -> (Vec<FileFacts>, Program) {
     let mut files = package(files);
     let program = Program::build(&files, &Entries::default(), MAX_EDGES);
     program.apply(&mut files);
-    files
+    (files, program)
 }
 
 #[test]
 fn a_thread_started_at_import_runs_at_import_across_modules() {
-    let files = run(&[
+    let (files, program) = run_with_program(&[
         (
             "p-1/pkg/__init__.py",
             "import threading\nfrom .core import start\nthreading.Thread(target=start).start()\n",
@@ -55,8 +59,12 @@ fn a_thread_started_at_import_runs_at_import_across_modules() {
     );
     let core = &files[1];
     let call = core.calls.iter().find(|c| c.name == "os.system").unwrap();
-    let reach = core.reached_by(call.span).expect("a chain");
-    let what: Vec<&str> = reach.steps.iter().map(|s| s.what.as_str()).collect();
+    let node = Node {
+        file: 1,
+        scope: call.span.scope,
+    };
+    let steps = program.reached_by(&files, node);
+    let what: Vec<&str> = steps.iter().map(|s| s.what.as_str()).collect();
     assert_eq!(what[0], "import of pkg");
     assert!(
         what[1].starts_with("threading.Thread starts start"),
@@ -90,4 +98,50 @@ fn setup_commands_run_at_install_and_unused_setup_functions_do_not() {
     let t = system_trigger(&files);
     assert_eq!(t[0].1, Trigger::Install);
     assert_eq!(t[1].1, Trigger::Runtime);
+}
+
+/// Code the screen or the pruner left unparsed is still a link: a large `__init__` that
+/// names nothing suspicious imports and starts a helper in a large module whose pruned
+/// functions relay the call to the one holding the payload.
+#[test]
+fn screened_files_and_pruned_functions_keep_their_edges() {
+    let filler: String = (0..400)
+        .map(|i| format!("def filler_{i}(x):\n    return x + {i}\n\n"))
+        .collect();
+    let init = format!("from .core import start\n{filler}start()\n");
+    let core = format!(
+        "import os\n{filler}def start():\n    relay()\n\n{filler}def relay():\n    _beacon()\n\ndef _beacon():\n    os.system('id')\n"
+    );
+    let screen = |text: &str, _all: bool| -> Vec<u32> {
+        text.match_indices("system")
+            .map(|(i, _)| i as u32)
+            .collect()
+    };
+    let mut files = vec![
+        malpi_python::analyze_screened(
+            "p-1/pkg/__init__.py",
+            init.as_bytes(),
+            FileRole::Module,
+            screen,
+        ),
+        malpi_python::analyze_screened(
+            "p-1/pkg/core.py",
+            core.as_bytes(),
+            FileRole::Module,
+            screen,
+        ),
+    ];
+    assert_eq!(files[0].status, malpi_python::ParseStatus::Screened);
+    assert!(files[1].pruned);
+    // Without the skeleton the chain is cut at the unparsed code...
+    let program = Program::build(&files, &Entries::default(), MAX_EDGES);
+    program.apply(&mut files);
+    assert_eq!(system_trigger(&files)[0].1, Trigger::Runtime);
+    // ...with it, it is whole.
+    for f in &mut files {
+        f.read_skeleton();
+    }
+    let program = Program::build(&files, &Entries::default(), MAX_EDGES);
+    program.apply(&mut files);
+    assert_eq!(system_trigger(&files)[0].1, Trigger::Import);
 }

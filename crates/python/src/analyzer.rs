@@ -98,6 +98,13 @@ impl Analyzer {
         }
     }
 
+    /// Whether a name is a parameter of the function around the current point.
+    pub(crate) fn is_parameter(&self, name: &str) -> bool {
+        self.params
+            .last()
+            .is_some_and(|p| p.iter().any(|p| p == name))
+    }
+
     fn current_scope(&self) -> ScopeId {
         *self.scopes.last().unwrap_or(&MODULE_SCOPE)
     }
@@ -339,10 +346,7 @@ impl Analyzer {
             .collect();
         self.note_edges(&name, call);
         if let Expr::Name(n) = call.func.as_ref() {
-            let own = self
-                .params
-                .last()
-                .is_some_and(|p| p.iter().any(|p| p == n.id.as_str()));
+            let own = self.is_parameter(n.id.as_str());
             let scope = self.current_scope() as usize;
             if own && self.facts.scopes[scope].kind == ScopeKind::Function {
                 self.facts.scopes[scope].calls_parameter = true;

@@ -25,9 +25,15 @@ impl Analyzer {
                 }
             }
         }
+        // Only calls that can run what they are given are worth an edge: start APIs, and
+        // what may be the package's own functions (callbacks).
         let args = call.arguments.args.iter();
         let keywords = call.arguments.keywords.iter().map(|k| &k.value);
-        for arg in args.chain(keywords).take(MAX_ARGS_LOOKED_AT) {
+        let may_start = start_api(name) || may_be_own(name);
+        for arg in args
+            .chain(keywords)
+            .take(MAX_ARGS_LOOKED_AT * usize::from(may_start))
+        {
             if self.is_function_reference(arg) {
                 let target = self.name_of(arg);
                 self.edge(EdgeKind::Argument(name.to_string()), target, arg);
@@ -90,6 +96,8 @@ impl Analyzer {
     /// by a call (`data = f()` passed on is data, not code).
     fn is_function_reference(&self, expr: &Expr) -> bool {
         match expr {
+            // A parameter holds whatever the caller passed, not one of the package's functions.
+            Expr::Name(n) if self.is_parameter(n.id.as_str()) => false,
             Expr::Name(n) => self
                 .scope
                 .get(n.id.as_str())
@@ -183,6 +191,55 @@ impl Analyzer {
             },
         }
     }
+}
+
+/// Calls into APIs that run the function they are given (later, or on another thread).
+pub fn start_api(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(
+        name,
+        "threading.Thread"
+            | "threading.Timer"
+            | "multiprocessing.Process"
+            | "multiprocessing.Pool"
+            | "atexit.register"
+            | "signal.signal"
+            | "sys.settrace"
+            | "sys.setprofile"
+            | "threading.settrace"
+            | "threading.setprofile"
+            | "_thread.start_new_thread"
+            | "thread.start_new_thread"
+            | "builtins.map"
+            | "builtins.filter"
+    ) || name.starts_with("asyncio.")
+        || name.starts_with("concurrent.futures.")
+        || matches!(
+            last,
+            "submit"
+                | "map"
+                | "apply_async"
+                | "starmap"
+                | "run_in_executor"
+                | "call_soon"
+                | "call_soon_threadsafe"
+                | "call_later"
+                | "call_at"
+                | "add_done_callback"
+                | "start_new_thread"
+                | "Thread"
+                | "Timer"
+                | "Process"
+        )
+}
+
+/// A call that may be the package's own function (a bare name, a method, a relative
+/// import), so a function it is given may be a callback it runs.
+fn may_be_own(name: &str) -> bool {
+    !name.contains('.')
+        || name.starts_with("self.")
+        || name.starts_with("cls.")
+        || name.starts_with('.')
 }
 
 /// Interpreter hooks that call the function stored in them.

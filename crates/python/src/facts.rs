@@ -146,15 +146,6 @@ pub struct ImportAlias {
     pub target: String,
 }
 
-/// How code of a scope is reached from an entry point, as the program model found it: set
-/// on the file by the program stage, read by rules through [`FileFacts::reach`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Reach {
-    pub trigger: Trigger,
-    /// The steps from the entry to the scope, entry first.
-    pub steps: Vec<Step>,
-}
-
 /// One step of a chain: where it is written and what it does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -355,6 +346,11 @@ pub struct FileFacts {
     pub embedded: Vec<EmbeddedCode>,
     /// Functions naming nothing the rules look at were left out of the parse.
     pub pruned: bool,
+    /// The functions the pruner blanked (byte range, and the scope around each), for
+    /// [`FileFacts::read_skeleton`].
+    pub pruned_blocks: Vec<(usize, usize, ScopeId)>,
+    /// The skeleton of unparsed code was read.
+    pub skeleton_read: bool,
     /// Why decoding strings run as code stopped early (layers too deep, bytes past the
     /// budget, a decompression bomb), when it did.
     pub decoding_stopped: Option<String>,
@@ -366,9 +362,6 @@ pub struct FileFacts {
     pub edges: Vec<Edge>,
     /// Names bound by imports, for following re-exports.
     pub aliases: Vec<ImportAlias>,
-    /// How each scope is reached, by scope id, once the program model has run (empty
-    /// before): the chain findings print.
-    pub reach: Vec<Option<Reach>>,
     /// More scopes than the analysis keeps: the rest of the file's code sits in the last
     /// scope opened, and the program model says so.
     pub scopes_capped: bool,
@@ -415,6 +408,8 @@ impl FileFacts {
             truncated: false,
             embedded: Vec::new(),
             pruned: false,
+            pruned_blocks: Vec::new(),
+            skeleton_read: false,
             decoding_stopped: None,
             scopes: vec![CodeScope {
                 kind: ScopeKind::Module,
@@ -427,20 +422,27 @@ impl FileFacts {
             }],
             edges: Vec::new(),
             aliases: Vec::new(),
-            reach: Vec::new(),
             scopes_capped: false,
             line_starts,
         }
     }
 
-    /// How the scope of a span is reached from an entry point, when the program model found
-    /// a chain of calls to it (`None` for code that runs where it is written: a module's
-    /// top level, setup.py's).
-    pub fn reached_by(&self, span: Span) -> Option<&Reach> {
-        self.reach
-            .get(span.scope as usize)?
-            .as_ref()
-            .filter(|r| r.steps.len() > 1)
+    /// Add the skeleton of the code that was not parsed (a screened file, pruned
+    /// functions): definitions, imports and the names called, so the program model can
+    /// follow chains through it. Costs a pass over that text, so it is done only when a
+    /// scan needs it; doing it twice does nothing.
+    pub fn read_skeleton(&mut self) {
+        if std::mem::replace(&mut self.skeleton_read, true) {
+            return;
+        }
+        if self.status == ParseStatus::Screened {
+            let len = self.source.len();
+            crate::skeleton::read(self, 0, len, MODULE_SCOPE);
+        } else if !self.pruned_blocks.is_empty() {
+            let blocks = std::mem::take(&mut self.pruned_blocks);
+            crate::skeleton::read_pruned_blocks(self, &blocks);
+            self.pruned_blocks = blocks;
+        }
     }
 
     /// Span of a byte range: 1-based line, 1-based column in characters.

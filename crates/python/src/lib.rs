@@ -18,10 +18,12 @@ mod platform;
 mod prune;
 mod resolve;
 mod scope;
+mod skeleton;
 mod source;
 mod tokens;
 mod unmarshal;
 
+pub use edges::start_api;
 pub use facts::*;
 
 use analyzer::MAX_SCOPES;
@@ -62,6 +64,8 @@ pub fn analyze_screened(
         if hits.is_empty() {
             let mut facts = FileFacts::new(path, role, text);
             facts.status = ParseStatus::Screened;
+            // Nothing to find here, but it may be a link between code that runs and code
+            // that holds evidence: `FileFacts::read_skeleton` reads it when asked.
             return facts;
         }
         Some(hits)
@@ -122,13 +126,15 @@ fn analyze_text(
     }
 
     let parse = |text: &str| ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
-    let pruned = prune_at.and_then(|hits| prune::prune(&facts.source, hits));
-    let mut parsed = parse(pruned.as_deref().unwrap_or(&facts.source));
+    let pruned = prune_at.and_then(|hits| prune::prune_blocks(&facts.source, hits));
+    let mut parsed = parse(pruned.as_ref().map_or(&facts.source, |(text, _)| text));
+    let mut blanked = Vec::new();
     if pruned.is_some() && !parsed.errors().is_empty() {
         // The pruner misread the file (or it was broken already): parse it whole.
         parsed = parse(&facts.source);
-    } else {
-        facts.pruned = pruned.is_some();
+    } else if let Some((_, blocks)) = pruned {
+        facts.pruned = true;
+        blanked = blocks;
     }
     let errors = parsed.errors().len();
     let first = parsed.errors().first().map(|e| {
@@ -146,6 +152,29 @@ fn analyze_text(
     let broken = errors > 0;
     let (mut facts, code_in_strings) = analyzer::Analyzer::new(facts).run(&module.body);
     facts.status = status;
+    if !blanked.is_empty() {
+        // A pruned function sits in the innermost parsed scope around it. Parsed scopes are
+        // in the order they start, so the last one starting before the block, or one of its
+        // parents, holds it.
+        let scopes = &facts.scopes;
+        let holder = |start: usize| {
+            let mut i = scopes.partition_point(|s| (s.span.start as usize) <= start);
+            while i > 1 {
+                let s = &scopes[i - 1];
+                if start < s.span.end as usize {
+                    return (i - 1) as ScopeId;
+                }
+                i = s.parent as usize + 1;
+                if s.parent == MODULE_SCOPE {
+                    break;
+                }
+            }
+            MODULE_SCOPE
+        };
+        let blocks: Vec<(usize, usize, ScopeId)> =
+            blanked.iter().map(|&(s, e)| (s, e, holder(s))).collect();
+        facts.pruned_blocks = blocks;
+    }
     if facts.truncated {
         // The tree is deeper than the walk goes; dropping it recursively could overflow the
         // stack, so leak it (bounded by MAX_PARSE_BYTES, and only for hostile files).

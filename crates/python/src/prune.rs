@@ -16,7 +16,15 @@ struct LineStart {
 
 /// The source with every `def` (with its decorators) holding none of the `hits` (sorted byte
 /// offsets of what the screen found) replaced by `pass`; `None` when nothing was pruned.
+#[cfg(test)]
 pub fn prune(source: &str, hits: &[u32]) -> Option<String> {
+    prune_blocks(source, hits).map(|(text, _)| text)
+}
+
+/// [`prune`], with the byte ranges blanked (each a `def` with its decorators), so their
+/// skeleton can still be read.
+pub fn prune_blocks(source: &str, hits: &[u32]) -> Option<(String, Vec<(usize, usize)>)> {
+    let mut blocks = Vec::new();
     let worth = |start: usize, end: usize| {
         let first = hits.partition_point(|&h| (h as usize) < start);
         hits.get(first).is_some_and(|&h| (h as usize) < end)
@@ -69,11 +77,12 @@ pub fn prune(source: &str, hits: &[u32]) -> Option<String> {
         if !decorates_class && !worth(start.offset, end) {
             let buf = out.get_or_insert_with(|| bytes.to_vec());
             blank(&mut buf[start.offset..end]);
+            blocks.push((start.offset, end));
         }
         i = if decorates_class { i + 1 } else { j };
     }
     // Only spaces and ASCII `pass` were written over whole blocks: still UTF-8.
-    out.map(|b| String::from_utf8(b).expect("blanking keeps UTF-8"))
+    out.map(|b| (String::from_utf8(b).expect("blanking keeps UTF-8"), blocks))
 }
 
 /// `pass` then spaces; newlines stay, so lines keep their numbers.

@@ -92,6 +92,10 @@ pub struct Finding {
     /// (`setup.py runs at install` → `setup command → PostInstall.run` → `calls _beacon`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reached_by: Vec<malpi_python::Step>,
+    /// The code scope of the file the finding sits in, for the program model to fill
+    /// `reached_by` (`None` for findings about the package or a non-Python member).
+    #[serde(skip)]
+    pub scope: Option<malpi_python::ScopeId>,
 }
 
 /// A member of the package that is not Python source (or is, but is also listed here).
@@ -183,10 +187,8 @@ impl Rule {
             trigger: Some(trigger),
             auxiliary: file.role == malpi_python::FileRole::Auxiliary,
             decoded_from: file.provenance(span.layer),
-            reached_by: file
-                .reached_by(span)
-                .map(|r| r.steps.clone())
-                .unwrap_or_default(),
+            reached_by: Vec::new(),
+            scope: Some(span.scope),
         }
     }
 
@@ -207,6 +209,7 @@ impl Rule {
             auxiliary: false,
             decoded_from: None,
             reached_by: Vec::new(),
+            scope: None,
         }
     }
 }

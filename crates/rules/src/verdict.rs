@@ -426,6 +426,7 @@ mod tests {
             auxiliary: false,
             decoded_from: None,
             reached_by: Vec::new(),
+            scope: None,
         }
     }
 

@@ -184,7 +184,7 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                         "limit: {file_name} is larger than {cap} bytes; read in part"
                     ));
                 }
-                let mut facts = PackageFacts {
+                let facts = PackageFacts {
                     name: info.name.clone(),
                     version: info.version.clone(),
                     files: vec![malpi_python::analyze(
@@ -195,13 +195,12 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                     ..PackageFacts::default()
                 };
                 let entries = malpi_program::Entries::default();
-                model_program(&mut facts, &entries, &opts.limits, &mut errors);
                 let code = CodeSize {
                     python_files: 1,
                     python_lines: code_size::code_lines(&bytes[..bytes.len().min(cap)]),
                     evidence_lines: 0,
                 };
-                return finish(info, facts, code, errors);
+                return finish(info, facts, &entries, &opts.limits, code, errors);
             }
             Report::error(
                 info,
@@ -394,7 +393,7 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
     let entries = malpi_program::Entries {
         build_backend: metadata::in_tree_backend(&archive.members),
     };
-    model_program(&mut facts, &entries, &opts.limits, &mut errors);
+
     let code = CodeSize {
         python_files: python.len() as u64,
         python_lines: python.iter().map(|m| code_size::code_lines(&m.data)).sum(),
@@ -413,7 +412,7 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
             head: m.data[..m.data.len().min(16)].to_vec(),
         });
     }
-    finish(info, facts, code, errors)
+    finish(info, facts, &entries, &opts.limits, code, errors)
 }
 
 /// Join the files into one program and give every fact the trigger of the earliest entry
@@ -423,7 +422,7 @@ fn model_program(
     entries: &malpi_program::Entries,
     limits: &Limits,
     errors: &mut Vec<String>,
-) {
+) -> malpi_program::Program {
     let program = malpi_program::Program::build(&facts.files, entries, limits.max_graph_edges);
     program.apply(&mut facts.files);
     if program.stats().capped {
@@ -431,22 +430,82 @@ fn model_program(
             "program model: more than {} call edges; code reached past them may show as runtime",
             limits.max_graph_edges
         );
-        errors.push(format!("limit: {detail}"));
-        facts.archive_issues.push(ArchiveIssue {
-            kind: ArchiveIssueKind::Limit,
-            detail,
-        });
+        if !facts.archive_issues.iter().any(|i| i.detail == detail) {
+            errors.push(format!("limit: {detail}"));
+            facts.archive_issues.push(ArchiveIssue {
+                kind: ArchiveIssueKind::Limit,
+                detail,
+            });
+        }
     }
+    program
+}
+
+/// Each finding in code that something starts gets the chain from its entry point.
+fn add_chains(
+    findings: &mut [malpi_rules::Finding],
+    files: &[malpi_python::FileFacts],
+    program: &malpi_program::Program,
+) {
+    let by_path: std::collections::HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    for f in findings.iter_mut() {
+        let (Some(scope), Some(&file)) = (f.scope, by_path.get(f.path.as_str())) else {
+            continue;
+        };
+        let node = malpi_program::Node {
+            file: file as u32,
+            scope,
+        };
+        f.reached_by = program.reached_by(files, node);
+    }
+}
+
+/// Strong evidence at run time, in a package not already judged malicious, that code the
+/// analysis did not parse could start earlier: only then is the skeleton of that code worth
+/// reading (it costs a pass over it, and the rules run again). Weaker evidence could rise
+/// too, but a large honest library holds plenty of it, and this keeps the cost of the whole
+/// program off the packages that do not need it.
+fn chains_may_run_through_unparsed_code(
+    findings: &[malpi_rules::Finding],
+    files: &[malpi_python::FileFacts],
+) -> bool {
+    let unparsed = files
+        .iter()
+        .any(|f| f.status == malpi_python::ParseStatus::Screened || !f.pruned_blocks.is_empty());
+    unparsed
+        && malpi_rules::verdict::decide(findings).verdict != VerdictKind::Malicious
+        && findings.iter().any(|f| {
+            f.severity >= malpi_rules::Severity::High
+                && f.trigger == Some(malpi_python::Trigger::Runtime)
+                && !f.auxiliary
+        })
 }
 
 fn finish(
     mut info: PackageInfo,
-    facts: PackageFacts,
+    mut facts: PackageFacts,
+    entries: &malpi_program::Entries,
+    limits: &Limits,
     mut code: CodeSize,
     mut errors: Vec<String>,
 ) -> Report {
     let metadata = info.metadata.take();
+    let mut program = model_program(&mut facts, entries, limits, &mut errors);
     let mut findings = malpi_rules::run(&facts);
+    if chains_may_run_through_unparsed_code(&findings, &facts.files) {
+        // Read what the screen and the pruner skipped, and judge the package again on the
+        // whole program.
+        for f in &mut facts.files {
+            f.read_skeleton();
+        }
+        program = model_program(&mut facts, entries, limits, &mut errors);
+        findings = malpi_rules::run(&facts);
+    }
+    add_chains(&mut findings, &facts.files, &program);
     // Strongest first, then by place: the report reads from what matters.
     findings.sort_by(|a, b| {
         b.severity
