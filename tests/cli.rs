@@ -295,3 +295,57 @@ fn report_reads_study_data_as_json() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `eval --baseline` compares with an earlier run: the same corpus gives no change; a
+/// baseline whose verdicts differ shows the move; a baseline that cannot be read is a usage
+/// error before any scanning.
+#[test]
+fn eval_against_a_baseline_reports_verdict_and_trigger_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/scan/tests/reach/thread");
+    let first = dir.path().join("first.jsonl");
+    let out = malpi()
+        .arg("eval")
+        .arg("--malicious")
+        .arg(&corpus)
+        .arg("--jsonl")
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = |baseline: &Path| {
+        let out = malpi()
+            .arg("eval")
+            .arg("--malicious")
+            .arg(&corpus)
+            .arg("--baseline")
+            .arg(baseline)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&first);
+    assert_eq!(code, Some(0));
+    assert!(text.contains("no verdict changed"), "{text}");
+    assert!(text.contains("findings whose trigger changed: 0"), "{text}");
+    // Pretend every package was clean before, with every trigger at runtime.
+    let edited = std::fs::read_to_string(&first)
+        .unwrap()
+        .replace("\"verdict\":\"malicious\"", "\"verdict\":\"clean\"")
+        .replace("\"trigger\":\"import\"", "\"trigger\":\"runtime\"");
+    let older = dir.path().join("older.jsonl");
+    std::fs::write(&older, edited).unwrap();
+    let (_, text) = run(&older);
+    assert!(text.contains("verdict      clean -> malicious"), "{text}");
+    assert!(text.contains("trigger    runtime -> import"), "{text}");
+    let (code, _) = run(&dir.path().join("missing.jsonl"));
+    assert_eq!(code, Some(2));
+}

@@ -30,6 +30,9 @@ pub struct EvalArgs {
     /// List the malicious packages that were missed.
     #[arg(long)]
     show_misses: bool,
+    /// Compare with an earlier run's `--jsonl` output: verdicts and triggers that moved.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -44,6 +47,8 @@ struct Side {
     rules: BTreeMap<&'static str, usize>,
     flagged: Vec<(String, Vec<String>)>,
     missed: Vec<String>,
+    /// Each package, for a comparison with a baseline.
+    seen: Vec<super::baseline::Seen>,
 }
 
 fn scan_side(
@@ -96,6 +101,7 @@ fn scan_side(
         if let Some(out) = jsonl.as_mut() {
             malpi_report::write_jsonl_line(out, &r)?;
         }
+        side.seen.push(super::baseline::Seen::of(&r));
         Ok(())
     })?;
     side.seconds = start.elapsed().as_secs_f64();
@@ -139,6 +145,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     if args.malicious.is_none() && args.benign.is_none() {
         anyhow::bail!("give --malicious DIR, --benign DIR, or both");
     }
+    // Read first: a bad baseline is a usage error before any scanning.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(super::baseline::load)
+        .transpose()?;
     let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut jsonl = args
@@ -196,6 +208,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         println!("\nbenign packages judged malicious:");
         for (file, reasons) in &b.flagged {
             println!("  {file}\n    {}", reasons.join("\n    "));
+        }
+    }
+    if let Some(before) = &baseline {
+        if let Some(m) = &mal {
+            super::baseline::print("malicious", &m.seen, before);
+        }
+        if let Some(b) = &ben {
+            super::baseline::print("benign", &b.seen, before);
         }
     }
     if args.show_misses && !m.missed.is_empty() {

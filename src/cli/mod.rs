@@ -1,6 +1,7 @@
 //! Command-line interface: flags, and the exit-code contract (0 nothing at or above
 //! `--fail-on`, 1 something was, 2 usage or I/O error).
 
+mod baseline;
 mod db;
 mod deobfuscate;
 mod eval;
