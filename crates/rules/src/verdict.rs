@@ -197,6 +197,20 @@ fn combinations(e: &Evidence) -> Vec<String> {
             e.rule("STL005", Severity::High),
         ],
     );
+    // Fetched, written out as a program and started, all before anyone calls the package:
+    // a dropper, whoever the server is (a downloader that runs when asked is not this).
+    hold(
+        "program downloaded, written and run at install/import",
+        &[
+            e.early("STL008", Severity::Low),
+            e.find(|f| {
+                f.rule == "FIL001"
+                    && f.severity >= Severity::Medium
+                    && matches!(f.trigger, Some(Trigger::Install | Trigger::Import))
+            }),
+            e.early("CMD001", Severity::Low),
+        ],
+    );
     hold(
         "hidden process started at install time",
         &[
@@ -428,6 +442,42 @@ mod tests {
             reached_by: Vec::new(),
             scope: None,
         }
+    }
+
+    fn early(mut f: Finding, severity: Severity, trigger: Trigger) -> Finding {
+        f.severity = severity;
+        f.trigger = Some(trigger);
+        f
+    }
+
+    /// Download, write an executable and start a process, all at import time: a dropper.
+    /// The same three at run time are a tool's "download this helper" command.
+    #[test]
+    fn a_program_downloaded_written_and_run_at_import_is_a_dropper() {
+        let at = |t| {
+            vec![
+                early(
+                    finding("STL008", Category::InformationStealing, "p/core.py"),
+                    Severity::Low,
+                    t,
+                ),
+                early(
+                    finding("FIL001", Category::FileOperation, "p/core.py"),
+                    Severity::Medium,
+                    t,
+                ),
+                early(
+                    finding("CMD001", Category::CommandExecution, "p/core.py"),
+                    Severity::Low,
+                    t,
+                ),
+            ]
+        };
+        let import = decide(&at(Trigger::Import));
+        assert_eq!(import.verdict, VerdictKind::Malicious);
+        assert!(import.reasons[0].starts_with("program downloaded, written and run"));
+        let runtime = decide(&at(Trigger::Runtime));
+        assert_ne!(runtime.verdict, VerdictKind::Malicious);
     }
 
     /// The same capabilities weigh more together in one file than spread over a project.
