@@ -14,6 +14,8 @@ use crate::modules::{Modules, Target};
 pub struct Entries {
     /// `[build-system] build-backend` when `backend-path` puts it in the package's tree.
     pub build_backend: Option<String>,
+    /// Commands the package installs: (`name`, `module:function`).
+    pub console_scripts: Vec<(String, String)>,
 }
 
 /// Why a root runs.
@@ -24,12 +26,15 @@ pub enum Entry {
     PthFile,
     StartupModule,
     ImportedModule,
+    /// A command the package installs: runs when a user runs it.
+    ConsoleScript(String),
 }
 
 impl Entry {
     pub fn trigger(&self) -> Trigger {
         match self {
             Entry::ImportedModule => Trigger::Import,
+            Entry::ConsoleScript(_) => Trigger::Runtime,
             _ => Trigger::Install,
         }
     }
@@ -44,6 +49,10 @@ impl Entry {
                 module.unwrap_or("sitecustomize")
             ),
             Entry::ImportedModule => format!("import of {}", module.unwrap_or("the module")),
+            Entry::ConsoleScript(name) => format!(
+                "console script `{name}` runs {}:{scope} when a user runs it",
+                module.unwrap_or("")
+            ),
         }
     }
 }
@@ -104,10 +113,22 @@ pub fn entry_points(
         for &f in modules.files_of(module) {
             roots.push((node(f, MODULE_SCOPE), Entry::BuildBackendHook));
             for hook in BACKEND_HOOKS {
-                for t in modules.resolve(f, MODULE_SCOPE, hook) {
+                for t in modules.resolve_owned(f, hook) {
                     if let Target::Function(hf, hs) = t {
                         roots.push((node(hf, hs), Entry::BuildBackendHook));
                     }
+                }
+            }
+        }
+    }
+    for (name, target) in &entries.console_scripts {
+        let Some((module, function)) = target.split_once(':') else {
+            continue;
+        };
+        for &f in modules.files_of(module) {
+            for t in modules.resolve_owned(f, function) {
+                if let Target::Function(hf, hs) = t {
+                    roots.push((node(hf, hs), Entry::ConsoleScript(name.clone())));
                 }
             }
         }

@@ -72,7 +72,8 @@ impl Program {
         let mut reached: Vec<Option<Reached>> = vec![None; graph.out.len()];
         // Install entries first, then import: a breadth-first walk from each layer gives
         // every node its earliest trigger, by its shortest chain.
-        for trigger in [Trigger::Install, Trigger::Import] {
+        // Runtime entries (console scripts) change no trigger; they name the chain.
+        for trigger in [Trigger::Install, Trigger::Import, Trigger::Runtime] {
             let mut queue = VecDeque::new();
             for (node, entry) in roots.iter().filter(|(_, e)| e.trigger() == trigger) {
                 let i = graph.index(*node);
@@ -160,7 +161,12 @@ impl Program {
     /// starts the scope (empty for code that runs where it is written, an entry itself).
     pub fn reached_by(&self, files: &[FileFacts], node: Node) -> Vec<Step> {
         let steps = self.path_to(files, node);
-        if steps.len() > 1 { steps } else { Vec::new() }
+        // A module's own top level runs where it is written; anything else says how.
+        if steps.len() > 1 || node.scope != MODULE_SCOPE {
+            steps
+        } else {
+            Vec::new()
+        }
     }
 
     fn describe_node(&self, files: &[FileFacts], n: Node) -> String {

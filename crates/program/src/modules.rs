@@ -160,6 +160,14 @@ impl<'a> Modules<'a> {
             .into_iter()
     }
 
+    /// What `name` stands for at the top level of `file`, for names that are not in the
+    /// package's text (declared entry points): resolved without the cache.
+    pub fn resolve_owned(&self, file: usize, name: &str) -> Vec<Target> {
+        let mut out = Vec::new();
+        self.resolve_into(file, MODULE_SCOPE, name, 0, &mut out);
+        out
+    }
+
     /// What `name`, written in scope `from` of `file`, stands for in the package.
     pub fn resolve(&self, file: usize, from: ScopeId, name: &'a str) -> Vec<Target> {
         let head = name.split('.').next().unwrap_or(name);

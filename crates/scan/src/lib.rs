@@ -230,6 +230,8 @@ fn keep(path: &str) -> bool {
         || lower.ends_with("metadata")
         || lower.ends_with("setup.cfg")
         || lower.ends_with("pyproject.toml")
+        || lower.ends_with(".dist-info/entry_points.txt")
+        || lower.ends_with(".egg-info/entry_points.txt")
 }
 
 fn looks_like_python(name: &str, bytes: &[u8]) -> bool {
@@ -392,6 +394,7 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
     facts.files = analysed.into_iter().flatten().collect();
     let entries = malpi_program::Entries {
         build_backend: metadata::in_tree_backend(&archive.members),
+        console_scripts: metadata::console_scripts(&archive.members, &facts.files),
     };
 
     let code = CodeSize {

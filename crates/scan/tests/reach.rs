@@ -15,10 +15,16 @@ struct Case {
     dir: PathBuf,
 }
 
-fn cases() -> Vec<Case> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reach");
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reach")
+}
+
+fn cases(only: &str) -> Vec<Case> {
     let mut out = Vec::new();
-    for kind in subdirs(&root) {
+    for kind in subdirs(&root())
+        .into_iter()
+        .filter(|k| file_name(k) == only)
+    {
         for case in subdirs(&kind) {
             out.push(Case {
                 kind: file_name(&kind),
@@ -108,12 +114,16 @@ fn shows(step: &str, name: &str) -> bool {
             .is_some_and(|bare| step.contains(bare))
 }
 
-#[test]
-fn every_edge_kind_gives_its_trigger_and_chain() {
+/// Every case of one kind gives its trigger and chain, and matches its snapshot.
+fn check_kind(kind: &str) {
     let mut failures = Vec::new();
     let mut snapshots_differ = Vec::new();
-    let cases = cases();
-    assert!(cases.len() >= 80, "reach fixtures missing");
+    let cases = cases(kind);
+    assert!(
+        cases.iter().any(|c| c.name.starts_with("positive"))
+            && cases.iter().any(|c| c.name.starts_with("near_miss")),
+        "{kind}: a positive and a near-miss case"
+    );
     for case in &cases {
         let (file, line) = payload(&case.dir);
         let want = expect(&case.dir);
@@ -138,7 +148,7 @@ fn every_edge_kind_gives_its_trigger_and_chain() {
             ));
         }
         let steps: Vec<String> = finding.reached_by.iter().map(|s| s.what.clone()).collect();
-        if want.trigger != Trigger::Runtime && !want.through.is_empty() {
+        if !want.through.is_empty() {
             // Every named hop after the entry shows in the chain, in order.
             let mut at = 0;
             for name in want.through.iter().skip(1) {
@@ -185,4 +195,69 @@ fn every_edge_kind_gives_its_trigger_and_chain() {
         "snapshots differ: {}",
         snapshots_differ.join(", ")
     );
+}
+
+macro_rules! kinds {
+    ($($kind:ident),* $(,)?) => {
+        const KINDS: &[&str] = &[$(stringify!($kind)),*];
+        $(
+            #[test]
+            fn $kind() {
+                check_kind(stringify!($kind));
+            }
+        )*
+    };
+}
+
+kinds!(
+    absolute_import,
+    alias,
+    asyncio,
+    atexit,
+    build_backend,
+    callback,
+    class_body,
+    console_script,
+    context_manager,
+    cross_module,
+    decorator,
+    decorator_factory,
+    del_method,
+    direct_call,
+    excepthook,
+    exec_file,
+    executor,
+    getattr_const,
+    import_module,
+    init_new,
+    init_subclass,
+    instance_method,
+    main_guard,
+    metaclass,
+    module_getattr,
+    process,
+    pth,
+    reexport,
+    runpy,
+    self_method,
+    settrace,
+    setup_cmdclass,
+    setup_imports_local,
+    signal,
+    sitecustomize,
+    subprocess_self,
+    tests_aux,
+    thread,
+    timer,
+);
+
+/// A kind added as a folder must get its test here.
+#[test]
+fn every_fixture_folder_is_a_tested_kind() {
+    let folders: Vec<String> = subdirs(&root()).iter().map(|d| file_name(d)).collect();
+    let untested: Vec<&String> = folders
+        .iter()
+        .filter(|f| !KINDS.contains(&f.as_str()))
+        .collect();
+    assert!(untested.is_empty(), "add to kinds!(…): {untested:?}");
 }

@@ -117,6 +117,47 @@ pub fn in_tree_backend(text: &str) -> Option<String> {
     backend.filter(|_| has_path)
 }
 
+/// `name = module:function` lines of the given tables of an INI or TOML text.
+pub fn scripts_in(text: &str, tables: &[&str]) -> Vec<(String, String)> {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for line in text.lines().take(10_000) {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = tables.contains(&trimmed);
+            continue;
+        }
+        if inside {
+            out.extend(script_line(trimmed));
+        }
+    }
+    out
+}
+
+/// One `name = module:function` entry (quotes and extras allowed), when it is one.
+pub fn script_line(line: &str) -> Option<(String, String)> {
+    let (name, target) = line.split_once('=')?;
+    let name = name.trim().trim_matches(['"', '\'']);
+    let target = unquote(target);
+    let target = target.split('[').next().unwrap_or(&target).trim();
+    let (module, function) = target.split_once(':')?;
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    };
+    let good_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c));
+    (good_name && ident(module.trim()) && ident(function.trim())).then(|| {
+        (
+            name.to_string(),
+            format!("{}:{}", module.trim(), function.trim()),
+        )
+    })
+}
+
 fn unquote(value: &str) -> String {
     let v = value.split(" #").next().unwrap_or(value).trim();
     v.trim_matches(['"', '\'']).to_string()
@@ -141,6 +182,21 @@ fn quoted_strings(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn console_scripts_from_every_place_they_are_declared() {
+        let toml = "[project]\nname = \"x\"\n[project.scripts]\ntool = \"pkg.cli:main\"\n[tool.x]\ny = \"a:b\"\n";
+        assert_eq!(
+            scripts_in(toml, &["[project.scripts]"]),
+            vec![("tool".to_string(), "pkg.cli:main".to_string())]
+        );
+        assert_eq!(
+            script_line("tool=pkg.cli:main [extra]"),
+            Some(("tool".to_string(), "pkg.cli:main".to_string()))
+        );
+        assert_eq!(script_line("x = 1"), None);
+        assert_eq!(script_line("url = https://example.com"), None);
+    }
 
     #[test]
     fn only_a_backend_in_the_tree_is_an_entry() {

@@ -73,6 +73,44 @@ pub fn in_tree_backend(members: &[malpi_archive::Member]) -> Option<String> {
     config::in_tree_backend(&String::from_utf8_lossy(&pyproject.data))
 }
 
+/// The commands the package installs (`name`, `module:function`): a wheel's or egg's
+/// `entry_points.txt`, pyproject's `[project.scripts]`/`[project.gui-scripts]`, setup.cfg's
+/// `[options.entry_points]`, and `name=module:function` strings in setup.py. They run when a
+/// user runs them: the program model names them in chains.
+pub fn console_scripts(
+    members: &[malpi_archive::Member],
+    files: &[malpi_python::FileFacts],
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let text = |m: &malpi_archive::Member| String::from_utf8_lossy(&m.data).into_owned();
+    for m in members.iter().filter(|m| m.path.matches('/').count() <= 1) {
+        let tables: &[&str] = if m.path.ends_with("entry_points.txt") {
+            &["[console_scripts]", "[gui_scripts]"]
+        } else if m.path.ends_with("pyproject.toml") {
+            &["[project.scripts]", "[project.gui-scripts]"]
+        } else if m.path.ends_with("setup.cfg") {
+            &["[options.entry_points]"]
+        } else {
+            continue;
+        };
+        out.extend(config::scripts_in(&text(m), tables));
+    }
+    for f in files
+        .iter()
+        .filter(|f| f.role == malpi_python::FileRole::SetupPy)
+    {
+        out.extend(
+            f.strings
+                .iter()
+                .filter_map(|s| config::script_line(&s.value)),
+        );
+    }
+    out.sort();
+    out.dedup();
+    out.truncate(256);
+    out
+}
+
 /// The shallowest PKG-INFO or METADATA member, parsed (RFC 822 style headers, continuation
 /// lines folded, the body after the first blank line ignored).
 fn core_metadata(members: &[malpi_archive::Member]) -> Option<Metadata> {
