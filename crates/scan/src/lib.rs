@@ -444,6 +444,29 @@ fn model_program(
     program
 }
 
+/// Whether the program now gives some finding's scope another trigger than it has.
+fn triggers_moved(
+    findings: &[malpi_rules::Finding],
+    files: &[malpi_python::FileFacts],
+    program: &malpi_program::Program,
+) -> bool {
+    let by_path: std::collections::HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    findings.iter().any(|f| {
+        let (Some(scope), Some(&file)) = (f.scope, by_path.get(f.path.as_str())) else {
+            return false;
+        };
+        let node = malpi_program::Node {
+            file: file as u32,
+            scope,
+        };
+        f.trigger.is_some_and(|t| t != program.trigger_of(node))
+    })
+}
+
 /// Each finding in code that something starts gets the chain from its entry point.
 fn add_chains(
     findings: &mut [malpi_rules::Finding],
@@ -506,7 +529,10 @@ fn finish(
             f.read_skeleton();
         }
         program = model_program(&mut facts, entries, limits, &mut errors);
-        findings = malpi_rules::run(&facts);
+        // The rules run again only when the whole program moved some finding's trigger.
+        if triggers_moved(&findings, &facts.files, &program) {
+            findings = malpi_rules::run(&facts);
+        }
     }
     add_chains(&mut findings, &facts.files, &program);
     // Strongest first, then by place: the report reads from what matters.
