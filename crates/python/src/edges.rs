@@ -29,7 +29,7 @@ impl Analyzer {
         // what may be the package's own functions (callbacks).
         let args = call.arguments.args.iter();
         let keywords = call.arguments.keywords.iter().map(|k| &k.value);
-        let may_start = start_api(name) || may_be_own(name);
+        let may_start = may_be_own(name) || start_api(name);
         for arg in args
             .chain(keywords)
             .take(MAX_ARGS_LOOKED_AT * usize::from(may_start))

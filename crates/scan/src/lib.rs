@@ -478,6 +478,9 @@ fn add_chains(
         .enumerate()
         .map(|(i, f)| (f.path.as_str(), i))
         .collect();
+    // Findings share scopes: each chain is built once.
+    let mut chains: std::collections::HashMap<malpi_program::Node, Vec<malpi_python::Step>> =
+        std::collections::HashMap::new();
     for f in findings.iter_mut() {
         let (Some(scope), Some(&file)) = (f.scope, by_path.get(f.path.as_str())) else {
             continue;
@@ -486,7 +489,10 @@ fn add_chains(
             file: file as u32,
             scope,
         };
-        f.reached_by = program.reached_by(files, node);
+        f.reached_by = chains
+            .entry(node)
+            .or_insert_with(|| program.reached_by(files, node))
+            .clone();
     }
 }
 
