@@ -88,6 +88,8 @@ pub struct Graph {
     pub unresolved: usize,
     /// The edge budget ran out: the graph misses edges.
     pub capped: bool,
+    /// (from, to) pairs already linked.
+    linked: rustc_hash::FxHashSet<(usize, Node)>,
 }
 
 impl Graph {
@@ -116,6 +118,7 @@ pub fn build<'a>(files: &'a [FileFacts], modules: &Modules<'a>, max_edges: usize
         edges: 0,
         unresolved: 0,
         capped: false,
+        linked: Default::default(),
     };
     for (fi, f) in files.iter().enumerate() {
         let mut b = Builder {
@@ -148,10 +151,12 @@ impl<'a> Builder<'_, 'a> {
             file: self.file as u32,
             scope: from,
         });
-        let list = &mut self.g.out[from];
-        if list.iter().any(|l| l.to == to && l.via == via) {
+        // One link per pair is enough to reach; a set keeps a module calling 50,000
+        // functions from costing a scan of its links per call.
+        if !self.g.linked.insert((from, to)) {
             return;
         }
+        let list = &mut self.g.out[from];
         list.push(Link {
             to,
             via,

@@ -155,7 +155,7 @@ fn events(source: &str, start: usize, end: usize) -> Vec<(usize, usize, Event<'_
     // The line a place is on: its start and indentation, and whether the place is code
     // written first on the line (not after other text).
     let line_of = |at: usize| {
-        let begin = memchr::memrchr(b'\n', &bytes[start..at]).map_or(start, |i| start + i + 1);
+        let begin = line_start(bytes, start, at);
         let indent = bytes[begin..at]
             .iter()
             .take_while(|b| **b == b' ' || **b == b'\t')
@@ -262,7 +262,7 @@ fn calls_in(
         if !starts_well || KEYWORDS.contains(&name) || is_builtin_call(name) {
             continue;
         }
-        let line = memchr::memrchr(b'\n', &bytes[start..begin]).map_or(start, |i| start + i + 1);
+        let line = line_start(bytes, start, begin);
         let before = &bytes[line..begin];
         if memchr::memchr(b'#', before).is_some()
             || before.ends_with(b"def ")
@@ -364,6 +364,17 @@ fn read_lines(
             }
         }
     }
+}
+
+/// How far back the start of a line is looked for: code lines are short, and a crafted
+/// megabyte-long line must not make every bracket on it cost a pass over it.
+const MAX_LINE_LOOKBACK: usize = 512;
+
+/// The start of the line `at` is on, or a bounded distance before `at` on a longer line
+/// (which then reads as unindented code).
+fn line_start(bytes: &[u8], start: usize, at: usize) -> usize {
+    let from = at.saturating_sub(MAX_LINE_LOOKBACK).max(start);
+    memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1)
 }
 
 /// Calls of builtins the package cannot define over (cheap to drop before allocating).
@@ -509,6 +520,17 @@ fn imports(facts: &FileFacts, found: &mut Found, code: &str, at: usize, scope: S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A crafted file of one long line of brackets costs a bounded amount per bracket.
+    #[test]
+    fn a_long_line_of_brackets_is_read_in_linear_time() {
+        let line = "a(".repeat(128 << 10);
+        let start = std::time::Instant::now();
+        let found = events(&line, 0, line.len());
+        assert!(found.len() <= MAX_SKELETON_EDGES + 1);
+        // Quadratic scanning would take minutes here; bounded look-back takes milliseconds.
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
 
     #[test]
     fn definitions_calls_and_imports_in_the_order_written() {
