@@ -280,12 +280,14 @@ impl<'a> Builder<'_, 'a> {
                 EdgeKind::DecoratorFactory => {
                     for t in self.modules.resolve(self.file, from, &e.target) {
                         if let Target::Function(tf, ts) = t {
-                            let nested: Vec<ScopeId> = self.files[tf]
-                                .scopes
+                            let nested: Vec<ScopeId> = self
+                                .modules
+                                .members_of(tf, ts)
                                 .iter()
-                                .enumerate()
-                                .filter(|(_, s)| s.parent == ts && s.kind == ScopeKind::Function)
-                                .map(|(i, _)| i as ScopeId)
+                                .copied()
+                                .filter(|&n| {
+                                    self.files[tf].scopes[n as usize].kind == ScopeKind::Function
+                                })
                                 .collect();
                             for n in nested {
                                 self.link(from, Self::node(tf, n), Via::DecoratorReturned, e.span);
@@ -346,14 +348,11 @@ impl<'a> Builder<'_, 'a> {
                 EdgeKind::RunsFile(name) => {
                     let wanted = name.as_str();
                     let hits: Vec<usize> = self
-                        .files
+                        .modules
+                        .files_named(wanted)
                         .iter()
-                        .enumerate()
-                        .filter(|(_, g)| {
-                            g.path == wanted || g.path.rsplit('/').next() == Some(wanted)
-                        })
-                        .map(|(i, _)| i)
                         .take(8)
+                        .copied()
                         .collect();
                     for h in hits {
                         self.run_as_program(from, h, Via::RunsFile, e.span);
@@ -377,10 +376,9 @@ impl<'a> Builder<'_, 'a> {
                 if s.kind != ScopeKind::Class {
                     continue;
                 }
-                let is_command = f
-                    .classes
-                    .iter()
-                    .find(|c| c.span.start == s.span.start)
+                let is_command = self
+                    .modules
+                    .class_def(self.file, id as ScopeId)
                     .is_some_and(|c| c.bases.iter().any(|b| is_setup_command(b)));
                 if is_command {
                     self.command(MODULE_SCOPE, self.file, id as ScopeId, s.span);
@@ -414,12 +412,12 @@ impl<'a> Builder<'_, 'a> {
     /// A file run as a program: its top level and its main guards run.
     fn run_as_program(&mut self, from: ScopeId, file: usize, via: Via, span: Span) {
         self.link(from, Self::node(file, MODULE_SCOPE), via.clone(), span);
-        let guards: Vec<ScopeId> = self.files[file]
-            .scopes
+        let guards: Vec<ScopeId> = self
+            .modules
+            .members_of(file, MODULE_SCOPE)
             .iter()
-            .enumerate()
-            .filter(|(_, s)| s.kind == ScopeKind::MainGuard)
-            .map(|(i, _)| i as ScopeId)
+            .copied()
+            .filter(|&g| self.files[file].scopes[g as usize].kind == ScopeKind::MainGuard)
             .collect();
         for g in guards {
             self.link(from, Self::node(file, g), via.clone(), span);

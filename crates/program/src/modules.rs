@@ -35,6 +35,13 @@ pub struct Modules<'a> {
     /// Per file: names of functions and classes defined inside other ones (a call of one
     /// of these depends on where it is written).
     nested_names: Vec<HashSet<&'a str>>,
+    /// Per file: the scopes directly inside each scope (a class's methods, a function's
+    /// nested functions, a module's definitions and main guards).
+    members: Vec<HashMap<ScopeId, Vec<ScopeId>>>,
+    /// Per file: class scope → its `ClassDef` (bases), matched by where both start.
+    class_defs: Vec<HashMap<ScopeId, usize>>,
+    /// File name (`payload.py`) → files of that name.
+    by_file_name: HashMap<&'a str, Vec<usize>>,
     /// Resolutions already made, by file, context (a class for `self.`, else the module)
     /// and name: a package calls the same names again and again.
     cache: std::cell::RefCell<HashMap<(usize, ScopeId, &'a str), Vec<Target>>>,
@@ -134,6 +141,42 @@ impl<'a> Modules<'a> {
                         .collect()
                 })
                 .collect(),
+            members: files
+                .iter()
+                .map(|f| {
+                    let mut m: HashMap<ScopeId, Vec<ScopeId>> = HashMap::default();
+                    for (id, s) in f.scopes.iter().enumerate().skip(1) {
+                        m.entry(s.parent).or_default().push(id as ScopeId);
+                    }
+                    m
+                })
+                .collect(),
+            class_defs: files
+                .iter()
+                .map(|f| {
+                    let by_start: HashMap<u32, usize> = f
+                        .classes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (c.span.start, i))
+                        .collect();
+                    f.scopes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.kind == ScopeKind::Class)
+                        .filter_map(|(id, s)| Some((id as ScopeId, *by_start.get(&s.span.start)?)))
+                        .collect()
+                })
+                .collect(),
+            by_file_name: {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::default();
+                for (i, f) in files.iter().enumerate() {
+                    m.entry(f.path.rsplit('/').next().unwrap_or(&f.path))
+                        .or_default()
+                        .push(i);
+                }
+                m
+            },
             cache: Default::default(),
             aliases,
             stars,
@@ -361,9 +404,7 @@ impl<'a> Modules<'a> {
             if hops > MAX_HOPS {
                 continue;
             }
-            let facts = &self.files[f];
-            let start = facts.scopes[c as usize].span.start;
-            if let Some(def) = facts.classes.iter().find(|d| d.span.start == start) {
+            if let Some(def) = self.class_def(f, c) {
                 if let Some(b) = def.bases.iter().find(|b| {
                     matches!(
                         b.as_str(),
@@ -421,11 +462,7 @@ impl<'a> Modules<'a> {
         let facts = &self.files[file];
         let scope = &facts.scopes[class as usize];
         let mut out = Vec::new();
-        let Some(def) = facts
-            .classes
-            .iter()
-            .find(|c| c.span.start == scope.span.start)
-        else {
+        let Some(def) = self.class_def(file, class) else {
             return out;
         };
         for base in &def.bases {
@@ -451,9 +488,9 @@ impl<'a> Modules<'a> {
             if hops > MAX_HOPS || !seen.insert((f, c)) {
                 continue;
             }
-            for (id, s) in self.files[f].scopes.iter().enumerate() {
-                if s.parent == c && s.kind == ScopeKind::Function {
-                    out.push((f, id as ScopeId));
+            for &id in self.members_of(f, c) {
+                if self.files[f].scopes[id as usize].kind == ScopeKind::Function {
+                    out.push((f, id));
                 }
             }
             todo.extend(
@@ -463,6 +500,22 @@ impl<'a> Modules<'a> {
             );
         }
         out
+    }
+
+    /// The scopes directly inside `scope`.
+    pub fn members_of(&self, file: usize, scope: ScopeId) -> &[ScopeId] {
+        self.members[file].get(&scope).map_or(&[], Vec::as_slice)
+    }
+
+    /// The class definition (name, bases) of a class scope.
+    pub fn class_def(&self, file: usize, class: ScopeId) -> Option<&'a malpi_python::ClassDef> {
+        let files: &'a [FileFacts] = self.files;
+        Some(&files[file].classes[*self.class_defs[file].get(&class)?])
+    }
+
+    /// Files with this file name.
+    pub fn files_named(&self, name: &str) -> &[usize] {
+        self.by_file_name.get(name).map_or(&[], Vec::as_slice)
     }
 
     fn target(&self, file: usize, scope: ScopeId) -> Target {

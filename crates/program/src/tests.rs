@@ -145,3 +145,25 @@ fn screened_files_and_pruned_functions_keep_their_edges() {
     program.apply(&mut files);
     assert_eq!(system_trigger(&files)[0].1, Trigger::Import);
 }
+
+/// A module built to make the model quadratic (thousands of functions and classes, each
+/// called and instantiated from the top level) is modelled in linear time, every one
+/// reached at import.
+#[test]
+fn many_functions_called_from_the_top_level_stay_linear() {
+    let n = 5_000;
+    let mut code = String::from("import os\n");
+    for i in 0..n {
+        code.push_str(&format!(
+            "def f{i}():\n    pass\nclass C{i}:\n    def __init__(self):\n        pass\n"
+        ));
+    }
+    for i in 0..n {
+        code.push_str(&format!("f{i}()\nC{i}()\n"));
+    }
+    code.push_str("def last():\n    os.system('id')\nlast()\n");
+    let files = run(&[("p-1/pkg/__init__.py", &code)]);
+    assert_eq!(system_trigger(&files)[0].1, Trigger::Import);
+    let program = Program::build(&files, &Entries::default(), MAX_EDGES);
+    assert!(program.stats().reached_import > 3 * n);
+}
