@@ -113,7 +113,7 @@ pub fn entry_points(
         for &f in modules.files_of(module) {
             roots.push((node(f, MODULE_SCOPE), Entry::BuildBackendHook));
             for hook in BACKEND_HOOKS {
-                for t in modules.resolve_owned(f, hook) {
+                for t in modules.resolve_uncached(f, hook) {
                     if let Target::Function(hf, hs) = t {
                         roots.push((node(hf, hs), Entry::BuildBackendHook));
                     }
@@ -126,7 +126,7 @@ pub fn entry_points(
             continue;
         };
         for &f in modules.files_of(module) {
-            for t in modules.resolve_owned(f, function) {
+            for t in modules.resolve_uncached(f, function) {
                 if let Target::Function(hf, hs) = t {
                     roots.push((node(hf, hs), Entry::ConsoleScript(name.clone())));
                 }

@@ -425,15 +425,28 @@ impl<'a> Builder<'_, 'a> {
     }
 }
 
-/// A setuptools or distutils command class (`install`, `develop`, `build_py`, `Command`).
-pub fn is_setup_command(base: &str) -> bool {
-    (base.starts_with("setuptools") || base.starts_with("distutils"))
-        && base.rsplit('.').next().is_some_and(|last| {
-            last.chars().next().is_some_and(|c| c.is_ascii_lowercase()) || last == "Command"
-        })
+/// A class of the build tools' command API, which `python setup.py <command>` and pip run:
+/// anything from their `command` packages (`install`, `develop`, `build_py`...) or their
+/// `Command` base; a bare name when the import was not resolved (`from ... import *`).
+fn is_setup_command(base: &str) -> bool {
+    const COMMAND_MODULES: &[&str] = &[
+        "setuptools.command.",
+        "distutils.command.",
+        "setuptools._distutils.command.",
+    ];
+    COMMAND_MODULES.iter().any(|m| base.starts_with(m))
         || matches!(
             base,
-            "install" | "develop" | "egg_info" | "build_py" | "build_ext" | "sdist" | "bdist_wheel"
+            "setuptools.Command"
+                | "distutils.cmd.Command"
+                | "distutils.core.Command"
+                | "install"
+                | "develop"
+                | "egg_info"
+                | "build_py"
+                | "build_ext"
+                | "sdist"
+                | "bdist_wheel"
         )
 }
 

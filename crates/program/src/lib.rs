@@ -17,7 +17,7 @@ mod graph;
 mod modules;
 
 pub use entries::Entries;
-pub use graph::{Node, Via, is_setup_command};
+pub use graph::{Node, Via};
 
 use std::collections::VecDeque;
 
@@ -218,26 +218,26 @@ impl Program {
                     })
                 })
                 .collect();
-            let of = |span: malpi_python::Span, _old: Trigger| {
+            let of = |span: malpi_python::Span| {
                 triggers
                     .get(span.scope as usize)
                     .copied()
                     .unwrap_or(Trigger::Runtime)
             };
             for c in &mut f.calls {
-                c.trigger = of(c.span, c.trigger);
+                c.trigger = of(c.span);
             }
             for s in &mut f.strings {
-                s.trigger = of(s.span, s.trigger);
+                s.trigger = of(s.span);
             }
             for i in &mut f.imports {
-                i.trigger = of(i.span, i.trigger);
+                i.trigger = of(i.span);
             }
             for r in &mut f.refs {
-                r.trigger = of(r.span, r.trigger);
+                r.trigger = of(r.span);
             }
             for e in &mut f.embedded {
-                e.trigger = of(e.span, e.trigger);
+                e.trigger = of(e.span);
             }
         }
     }

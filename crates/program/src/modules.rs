@@ -205,7 +205,7 @@ impl<'a> Modules<'a> {
 
     /// What `name` stands for at the top level of `file`, for names that are not in the
     /// package's text (declared entry points): resolved without the cache.
-    pub fn resolve_owned(&self, file: usize, name: &str) -> Vec<Target> {
+    pub fn resolve_uncached(&self, file: usize, name: &str) -> Vec<Target> {
         let mut out = Vec::new();
         self.resolve_into(file, MODULE_SCOPE, name, 0, &mut out);
         out

@@ -31,11 +31,10 @@ pub struct Analyzer {
     pub(crate) scope: Scope,
     /// Scopes enclosing the current point (innermost last; the module body first).
     scopes: Vec<ScopeId>,
-    /// Functions enclosing the current point: code in them runs only when called.
-    in_function: u32,
     /// Names bound to an instance of a named class (`x = C()` gives `x` → `C`).
     pub(crate) instances: HashMap<String, String>,
-    /// Parameter names of the functions enclosing the current point (innermost last).
+    /// Parameter names of the functions enclosing the current point (innermost last); empty
+    /// at a module's or class's top level, where code runs when the file is imported.
     params: Vec<Vec<String>>,
     main_guard: u32,
     depth: u32,
@@ -66,7 +65,6 @@ impl Analyzer {
             facts,
             scope: Scope::default(),
             scopes: vec![MODULE_SCOPE],
-            in_function: 0,
             instances: HashMap::default(),
             params: Vec::new(),
             main_guard: 0,
@@ -92,7 +90,7 @@ impl Analyzer {
     fn here(&self) -> Trigger {
         match self.facts.role {
             FileRole::SetupPy | FileRole::Pth => Trigger::Install,
-            FileRole::Module if self.main_guard > 0 || self.in_function > 0 => Trigger::Runtime,
+            FileRole::Module if self.main_guard > 0 || !self.params.is_empty() => Trigger::Runtime,
             FileRole::Module => Trigger::Import,
             FileRole::Auxiliary => Trigger::Runtime,
         }
@@ -130,7 +128,6 @@ impl Analyzer {
             qualname,
             parent,
             span,
-            skeleton: false,
             calls_parameter: false,
         });
         self.scopes.push(id);
@@ -398,7 +395,7 @@ impl Analyzer {
 
     fn alias(&mut self, local: &str, target: &str) {
         // Only the module's own bindings re-export; imports inside functions are local.
-        if self.in_function == 0 && self.facts.aliases.len() < MAX_ALIASES {
+        if self.params.is_empty() && self.facts.aliases.len() < MAX_ALIASES {
             self.facts.aliases.push(ImportAlias {
                 local: local.to_string(),
                 target: target.to_string(),
@@ -495,9 +492,7 @@ impl<'a> Visitor<'a> for Analyzer {
                     .map(|p| p.name().to_string())
                     .collect();
                 self.params.push(params);
-                self.in_function += 1;
                 self.visit_body(&f.body);
-                self.in_function -= 1;
                 self.params.pop();
                 if opened {
                     self.scopes.pop();

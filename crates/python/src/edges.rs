@@ -258,9 +258,12 @@ fn runs_programs(name: &str) -> bool {
         || name.starts_with("os.exec")
         || matches!(
             name,
-            "os.system" | "os.popen" | "os.startfile" | "asyncio.create_subprocess_exec"
+            "os.system"
+                | "os.popen"
+                | "os.startfile"
+                | "asyncio.create_subprocess_exec"
+                | "asyncio.create_subprocess_shell"
         )
-        || name == "asyncio.create_subprocess_shell"
 }
 
 /// Calls that run the code of a file or module they are given.

@@ -87,9 +87,6 @@ pub struct CodeScope {
     pub parent: ScopeId,
     /// Where the definition is (its first line) and the byte range it covers.
     pub span: Span,
-    /// Read by a cheap token pass (the body was pruned or the file screened): its call
-    /// edges are names as written, not resolved by the parser's scope.
-    pub skeleton: bool,
     /// A function that calls one of its own parameters (`def later(f): f()`): a function
     /// passed to it runs.
     pub calls_parameter: bool,
@@ -417,7 +414,6 @@ impl FileFacts {
                 qualname: "<module>".into(),
                 parent: MODULE_SCOPE,
                 span: Span::default(),
-                skeleton: false,
                 calls_parameter: false,
             }],
             edges: Vec::new(),

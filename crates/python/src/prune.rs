@@ -15,14 +15,8 @@ struct LineStart {
 }
 
 /// The source with every `def` (with its decorators) holding none of the `hits` (sorted byte
-/// offsets of what the screen found) replaced by `pass`; `None` when nothing was pruned.
-#[cfg(test)]
-pub fn prune(source: &str, hits: &[u32]) -> Option<String> {
-    prune_blocks(source, hits).map(|(text, _)| text)
-}
-
-/// [`prune`], with the byte ranges blanked (each a `def` with its decorators), so their
-/// skeleton can still be read.
+/// offsets of what the screen found) replaced by `pass`, and the byte ranges blanked (so
+/// their skeleton can still be read); `None` when nothing was pruned.
 pub fn prune_blocks(source: &str, hits: &[u32]) -> Option<(String, Vec<(usize, usize)>)> {
     let mut blocks = Vec::new();
     let worth = |start: usize, end: usize| {
@@ -211,6 +205,10 @@ mod tests {
         let out = prune(src, &hits_of(src, "system")).unwrap();
         assert!(out.contains("def b():\n    system()"), "{out}");
         assert!(!out.contains("return 1"));
+    }
+
+    fn prune(source: &str, hits: &[u32]) -> Option<String> {
+        prune_blocks(source, hits).map(|(text, _)| text)
     }
 
     fn hits_of(src: &str, word: &str) -> Vec<u32> {

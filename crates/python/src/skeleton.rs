@@ -26,62 +26,42 @@ const KEYWORDS: &[&str] = &[
 #[derive(Default)]
 struct Found {
     scopes: Vec<CodeScope>,
+    /// More scopes than a file keeps.
+    capped: bool,
     imports: Vec<Import>,
     aliases: Vec<ImportAlias>,
 }
 
+/// A call seen in unparsed code: where it is written, the name as written, its scope.
+type SeenCall<'a> = (usize, &'a str, ScopeId);
+
 /// Read the lines of `facts.source[start..end]` as code nested in `parent`.
 pub(crate) fn read(facts: &mut FileFacts, start: usize, end: usize, parent: ScopeId) {
     let mut found = Found::default();
-    let mut calls_seen = Vec::new();
-    read_lines(
-        facts,
-        &mut found,
-        &mut calls_seen,
-        start,
-        end.min(facts.source.len()),
-        parent,
-    );
-    add(facts, found, calls_seen);
+    let edges = {
+        let mut calls = Vec::new();
+        let end = end.min(facts.source.len());
+        read_lines(facts, &mut found, &mut calls, start, end, parent);
+        known_calls(facts, &found, calls)
+    };
+    add(facts, found, edges);
 }
 
 /// Read the pruned functions `(start, end, parent)` of the file in one pass.
 pub(crate) fn read_pruned_blocks(facts: &mut FileFacts, blocks: &[(usize, usize, ScopeId)]) {
     let mut found = Found::default();
-    let mut calls_seen = Vec::new();
-    let len = facts.source.len();
-    let source = facts.source.as_str();
-    let valid = |&&(start, end, _): &&(usize, usize, ScopeId)| {
-        start < end.min(len)
-            && source.is_char_boundary(start)
-            && source.is_char_boundary(end.min(len))
-    };
-    // Names a call must start with to lead anywhere in the package: what the file defines
-    // (pruned functions included) or imports. Checked first, it keeps the pass cheap.
-    let mut known: rustc_hash::FxHashSet<&str> = facts
-        .scopes
-        .iter()
-        .map(|s| s.name.as_str())
-        .chain(facts.aliases.iter().map(|a| a.local.as_str()))
-        .collect();
-    for &(start, end, _) in blocks.iter().filter(valid) {
-        if let Some(name) = pruned_name(source, start, end.min(len)) {
-            known.insert(name);
+    let edges = {
+        let mut calls = Vec::new();
+        let source = facts.source.as_str();
+        for &(start, end, parent) in blocks {
+            let end = end.min(source.len());
+            if start < end && source.is_char_boundary(start) && source.is_char_boundary(end) {
+                read_pruned(facts, &mut found, &mut calls, start, end, parent);
+            }
         }
-    }
-    for &(start, end, parent) in blocks.iter().filter(valid) {
-        read_pruned(
-            facts,
-            &known,
-            &mut found,
-            &mut calls_seen,
-            start,
-            end.min(len),
-            parent,
-        );
-    }
-    drop(known);
-    add(facts, found, calls_seen);
+        known_calls(facts, &found, calls)
+    };
+    add(facts, found, edges);
 }
 
 /// The name of the first `def` of a pruned block.
@@ -94,8 +74,8 @@ fn pruned_name(source: &str, start: usize, end: usize) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-fn add(facts: &mut FileFacts, mut found: Found, calls_seen: Vec<(usize, String, ScopeId)>) {
-    let mut edges = known_calls(facts, &found, calls_seen);
+fn add(facts: &mut FileFacts, mut found: Found, mut edges: Vec<Edge>) {
+    facts.scopes_capped |= found.capped;
     facts.scopes.append(&mut found.scopes);
     facts.edges.append(&mut edges);
     facts.imports.append(&mut found.imports);
@@ -103,35 +83,21 @@ fn add(facts: &mut FileFacts, mut found: Found, calls_seen: Vec<(usize, String, 
 }
 
 /// The calls whose first name the file defines or imports (or a method's `self`): only
-/// these can lead into the package.
-fn known_calls(
-    facts: &FileFacts,
-    found: &Found,
-    calls_seen: Vec<(usize, String, ScopeId)>,
-) -> Vec<Edge> {
+/// these can lead into the package, and only these are kept as edges.
+fn known_calls(facts: &FileFacts, found: &Found, calls: Vec<SeenCall<'_>>) -> Vec<Edge> {
+    let scopes = facts.scopes.iter().chain(&found.scopes);
+    let aliases = facts.aliases.iter().chain(&found.aliases);
     let known: rustc_hash::FxHashSet<&str> = ["self", "cls"]
         .into_iter()
-        .chain(
-            facts
-                .scopes
-                .iter()
-                .chain(&found.scopes)
-                .map(|s| s.name.as_str()),
-        )
-        .chain(
-            facts
-                .aliases
-                .iter()
-                .chain(&found.aliases)
-                .map(|a| a.local.as_str()),
-        )
+        .chain(scopes.map(|s| s.name.as_str()))
+        .chain(aliases.map(|a| a.local.as_str()))
         .collect();
-    calls_seen
+    calls
         .into_iter()
         .filter(|(_, name, _)| known.contains(name.split('.').next().unwrap_or(name)))
         .map(|(at, target, scope)| Edge {
             kind: EdgeKind::Call,
-            target,
+            target: target.to_string(),
             span: placed(facts, at, scope),
         })
         .collect()
@@ -222,7 +188,7 @@ fn events(source: &str, start: usize, end: usize) -> Vec<(usize, usize, Event<'_
             out.push((at, indent, Event::Decorator(name)));
         }
     }
-    for (begin, name) in calls_in(source, start, end, |_| true) {
+    for (begin, name) in calls_in(source, start, end) {
         let (_, indent, _) = line_of(begin);
         out.push((begin, indent, Event::Call(name)));
     }
@@ -232,12 +198,7 @@ fn events(source: &str, start: usize, end: usize) -> Vec<(usize, usize, Event<'_
 
 /// The calls written in `source[start..end]`: a dotted name before each `(` (not after a
 /// `#` on its line, not a keyword, not a definition's own name), with where it starts.
-fn calls_in(
-    source: &str,
-    start: usize,
-    end: usize,
-    keep: impl Fn(&str) -> bool,
-) -> Vec<(usize, &str)> {
+fn calls_in(source: &str, start: usize, end: usize) -> Vec<(usize, &str)> {
     let bytes = source.as_bytes();
     let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
     let mut out = Vec::new();
@@ -252,14 +213,11 @@ fn calls_in(
             begin -= 1;
         }
         let name = source[begin..stop].trim_matches('.');
-        if !keep(name.split('.').next().unwrap_or(name)) {
-            continue;
-        }
         let starts_well = name
             .as_bytes()
             .first()
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-        if !starts_well || KEYWORDS.contains(&name) || is_builtin_call(name) {
+        if !starts_well || KEYWORDS.contains(&name) {
             continue;
         }
         let line = line_start(bytes, start, begin);
@@ -280,11 +238,10 @@ fn calls_in(
 
 /// A pruned function: one scope named after its first `def`, holding every call of the
 /// block (nested definitions are merged into it: cheaper, and they run only through it).
-fn read_pruned(
-    facts: &FileFacts,
-    known: &rustc_hash::FxHashSet<&str>,
+fn read_pruned<'a>(
+    facts: &'a FileFacts,
     found: &mut Found,
-    calls_seen: &mut Vec<(usize, String, ScopeId)>,
+    calls_seen: &mut Vec<SeenCall<'a>>,
     start: usize,
     end: usize,
     parent: ScopeId,
@@ -300,14 +257,14 @@ fn read_pruned(
     };
     // One edge per name is enough to follow a chain.
     let mut seen: rustc_hash::FxHashSet<(ScopeId, &str)> = rustc_hash::FxHashSet::default();
-    for (at, call) in calls_in(source, start, end, |head| known.contains(head)) {
+    for (at, call) in calls_in(source, start, end) {
         // Decorators (before the `def`) run where the function is defined.
         let here = if at < def { parent } else { scope };
         // A pruned method's calls of its own methods are left out: they are most of a large
         // module's calls, and a chain through them would need a second hit-free method.
         let method = call.starts_with("self.") || call.starts_with("cls.");
         if !method && calls_seen.len() < MAX_SKELETON_EDGES && seen.insert((here, call)) {
-            calls_seen.push((at, call.to_string(), here));
+            calls_seen.push((at, call, here));
         }
     }
     // `@deco` without arguments is no call: it is applied where the function is defined.
@@ -318,15 +275,15 @@ fn read_pruned(
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
             .unwrap_or(deco.len());
         if n > 0 && calls_seen.len() < MAX_SKELETON_EDGES {
-            calls_seen.push((at, deco[..n].to_string(), parent));
+            calls_seen.push((at, &deco[..n], parent));
         }
     }
 }
 
-fn read_lines(
-    facts: &FileFacts,
+fn read_lines<'a>(
+    facts: &'a FileFacts,
     found: &mut Found,
-    calls_seen: &mut Vec<(usize, String, ScopeId)>,
+    calls_seen: &mut Vec<SeenCall<'a>>,
     start: usize,
     end: usize,
     parent: ScopeId,
@@ -359,7 +316,7 @@ fn read_lines(
             // A decorator runs where the definition after it is; a call where it is written.
             Event::Decorator(name) | Event::Call(name) => {
                 if calls_seen.len() < MAX_SKELETON_EDGES && seen.insert((here, name)) {
-                    calls_seen.push((at, name.to_string(), here));
+                    calls_seen.push((at, name, here));
                 }
             }
         }
@@ -377,44 +334,6 @@ fn line_start(bytes: &[u8], start: usize, at: usize) -> usize {
     memchr::memrchr(b'\n', &bytes[from..at]).map_or(from, |i| from + i + 1)
 }
 
-/// Calls of builtins the package cannot define over (cheap to drop before allocating).
-fn is_builtin_call(name: &str) -> bool {
-    matches!(
-        name,
-        "len"
-            | "str"
-            | "int"
-            | "isinstance"
-            | "list"
-            | "dict"
-            | "set"
-            | "tuple"
-            | "range"
-            | "super"
-            | "getattr"
-            | "hasattr"
-            | "setattr"
-            | "min"
-            | "max"
-            | "sorted"
-            | "enumerate"
-            | "zip"
-            | "float"
-            | "bool"
-            | "type"
-            | "repr"
-            | "any"
-            | "all"
-            | "sum"
-            | "abs"
-            | "ValueError"
-            | "TypeError"
-            | "KeyError"
-            | "RuntimeError"
-            | "NotImplementedError"
-    )
-}
-
 fn push_scope(
     facts: &FileFacts,
     found: &mut Found,
@@ -426,6 +345,7 @@ fn push_scope(
 ) -> Option<ScopeId> {
     let first = facts.scopes.len();
     if first + found.scopes.len() >= MAX_SCOPES {
+        found.capped = true;
         return None;
     }
     let parent_scope = if (parent as usize) < first {
@@ -447,7 +367,6 @@ fn push_scope(
         qualname,
         parent,
         span,
-        skeleton: true,
         calls_parameter: false,
     });
     Some(id)

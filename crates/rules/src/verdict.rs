@@ -203,11 +203,7 @@ fn combinations(e: &Evidence) -> Vec<String> {
         "program downloaded, written and run at install/import",
         &[
             e.early("STL008", Severity::Low),
-            e.find(|f| {
-                f.rule == "FIL001"
-                    && f.severity >= Severity::Medium
-                    && matches!(f.trigger, Some(Trigger::Install | Trigger::Import))
-            }),
+            e.early("FIL001", Severity::Medium),
             e.early("CMD001", Severity::Low),
         ],
     );

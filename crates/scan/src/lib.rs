@@ -6,6 +6,7 @@
 mod code_size;
 mod inputs;
 mod metadata;
+mod program;
 mod report;
 
 pub use code_size::CodeSize;
@@ -418,105 +419,6 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
     finish(info, facts, &entries, &opts.limits, code, errors)
 }
 
-/// Join the files into one program and give every fact the trigger of the earliest entry
-/// that reaches it (with the chain); a model cut short by its bound is a finding.
-fn model_program(
-    facts: &mut PackageFacts,
-    entries: &malpi_program::Entries,
-    limits: &Limits,
-    errors: &mut Vec<String>,
-) -> malpi_program::Program {
-    let program = malpi_program::Program::build(&facts.files, entries, limits.max_graph_edges);
-    program.apply(&mut facts.files);
-    if program.stats().capped {
-        let detail = format!(
-            "program model: more than {} call edges; code reached past them may show as runtime",
-            limits.max_graph_edges
-        );
-        if !facts.archive_issues.iter().any(|i| i.detail == detail) {
-            errors.push(format!("limit: {detail}"));
-            facts.archive_issues.push(ArchiveIssue {
-                kind: ArchiveIssueKind::Limit,
-                detail,
-            });
-        }
-    }
-    program
-}
-
-/// Whether the program now gives some finding's scope another trigger than it has.
-fn triggers_moved(
-    findings: &[malpi_rules::Finding],
-    files: &[malpi_python::FileFacts],
-    program: &malpi_program::Program,
-) -> bool {
-    let by_path: std::collections::HashMap<&str, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_str(), i))
-        .collect();
-    findings.iter().any(|f| {
-        let (Some(scope), Some(&file)) = (f.scope, by_path.get(f.path.as_str())) else {
-            return false;
-        };
-        let node = malpi_program::Node {
-            file: file as u32,
-            scope,
-        };
-        f.trigger.is_some_and(|t| t != program.trigger_of(node))
-    })
-}
-
-/// Each finding in code that something starts gets the chain from its entry point.
-fn add_chains(
-    findings: &mut [malpi_rules::Finding],
-    files: &[malpi_python::FileFacts],
-    program: &malpi_program::Program,
-) {
-    let by_path: std::collections::HashMap<&str, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_str(), i))
-        .collect();
-    // Findings share scopes: each chain is built once.
-    let mut chains: std::collections::HashMap<malpi_program::Node, Vec<malpi_python::Step>> =
-        std::collections::HashMap::new();
-    for f in findings.iter_mut() {
-        let (Some(scope), Some(&file)) = (f.scope, by_path.get(f.path.as_str())) else {
-            continue;
-        };
-        let node = malpi_program::Node {
-            file: file as u32,
-            scope,
-        };
-        f.reached_by = chains
-            .entry(node)
-            .or_insert_with(|| program.reached_by(files, node))
-            .clone();
-    }
-}
-
-/// Strong evidence at run time, in a package not already judged malicious, that code the
-/// analysis did not parse could start earlier: only then is the skeleton of that code worth
-/// reading (it costs a pass over it, and the rules run again). Weaker evidence could rise
-/// too, but a large honest library holds plenty of it, and this keeps the cost of the whole
-/// program off the packages that do not need it.
-fn chains_may_run_through_unparsed_code(
-    findings: &[malpi_rules::Finding],
-    files: &[malpi_python::FileFacts],
-) -> bool {
-    let unparsed = files
-        .iter()
-        .any(|f| f.status == malpi_python::ParseStatus::Screened || !f.pruned_blocks.is_empty());
-    unparsed
-        && malpi_rules::verdict::decide(findings).verdict != VerdictKind::Malicious
-        && findings.iter().any(|f| {
-            f.severity >= malpi_rules::Severity::High
-                && f.trigger == Some(malpi_python::Trigger::Runtime)
-                && !f.auxiliary
-        })
-}
-
 fn finish(
     mut info: PackageInfo,
     mut facts: PackageFacts,
@@ -526,21 +428,21 @@ fn finish(
     mut errors: Vec<String>,
 ) -> Report {
     let metadata = info.metadata.take();
-    let mut program = model_program(&mut facts, entries, limits, &mut errors);
+    let mut program = program::model(&mut facts, entries, limits, &mut errors);
     let mut findings = malpi_rules::run(&facts);
-    if chains_may_run_through_unparsed_code(&findings, &facts.files) {
+    if program::may_run_through_unparsed_code(&findings, &facts.files) {
         // Read what the screen and the pruner skipped, and judge the package again on the
         // whole program.
         for f in &mut facts.files {
             f.read_skeleton();
         }
-        program = model_program(&mut facts, entries, limits, &mut errors);
+        program = program::model(&mut facts, entries, limits, &mut errors);
         // The rules run again only when the whole program moved some finding's trigger.
-        if triggers_moved(&findings, &facts.files, &program) {
+        if program::triggers_moved(&findings, &facts.files, &program) {
             findings = malpi_rules::run(&facts);
         }
     }
-    add_chains(&mut findings, &facts.files, &program);
+    program::add_chains(&mut findings, &facts.files, &program);
     // Strongest first, then by place: the report reads from what matters.
     findings.sort_by(|a, b| {
         b.severity
