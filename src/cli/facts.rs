@@ -53,7 +53,55 @@ pub fn run(args: FactsArgs) -> anyhow::Result<ExitCode> {
             e.first_line
         );
     }
+    for f in &facts.flows {
+        println!(
+            "flow    {:>5} {:<8} {} {} ← {} to {}",
+            f.span.line,
+            trigger(f.trigger),
+            f.sink.as_str(),
+            f.call,
+            sources(&f.data.atoms),
+            destination(&f.destination),
+        );
+    }
+    for r in &facts.returns {
+        println!("return  {:>5} {}", r.span.line, sources(&r.taint.atoms));
+    }
+    for p in &facts.passes {
+        let args: Vec<String> = p
+            .args
+            .iter()
+            .map(|(at, t)| format!("{at:?}: {}", sources(&t.atoms)))
+            .collect();
+        println!(
+            "pass    {:>5} {} ({})",
+            p.span.line,
+            p.callee,
+            args.join("; ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn sources(atoms: &[malpi_python::Atom]) -> String {
+    let parts: Vec<String> = atoms
+        .iter()
+        .map(|a| format!("{:?}@{}", a.source, a.line))
+        .collect();
+    parts.join(", ")
+}
+
+fn destination(d: &malpi_python::Destination) -> String {
+    match (&d.text, d.literal) {
+        (Some(t), true) => format!("`{}` (written)", malpi_python::cut(t, 80)),
+        (t, _) if !d.chosen_by.is_empty() => format!(
+            "{} chosen by {}",
+            t.as_deref().unwrap_or("?"),
+            sources(&d.chosen_by)
+        ),
+        (Some(t), false) => format!("`{}`", malpi_python::cut(t, 80)),
+        (None, _) => "?".into(),
+    }
 }
 
 fn trigger(t: malpi_python::Trigger) -> &'static str {

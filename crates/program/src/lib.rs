@@ -13,6 +13,7 @@
 //! Nothing is run; unresolvable calls are counted, not guessed.
 
 mod entries;
+mod flows;
 mod graph;
 mod modules;
 
@@ -49,6 +50,8 @@ pub struct Program {
     reached: Vec<Option<Reached>>,
     /// Each file's module name, for chains.
     module_names: Vec<Option<String>>,
+    /// The package's flows, sources followed across functions and modules.
+    flows: Vec<malpi_python::PackageFlow>,
 }
 
 /// Counts that say how complete the model is.
@@ -98,7 +101,9 @@ impl Program {
                 }
             }
         }
+        let flows = flows::resolve(files, &modules);
         Program {
+            flows,
             reached,
             module_names: (0..files.len())
                 .map(|i| modules.name_of(i).map(str::to_string))
@@ -185,6 +190,21 @@ impl Program {
         format!("{} ({}:{line})", scope.qualname, file.path)
     }
 
+    /// The package's flows, each with the trigger of the scope its sink is in.
+    pub fn flows(&self) -> Vec<malpi_python::PackageFlow> {
+        self.flows
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                f.trigger = self.trigger_of(Node {
+                    file: f.file as u32,
+                    scope: f.span.scope,
+                });
+                f
+            })
+            .collect()
+    }
+
     pub fn stats(&self) -> Stats {
         let count = |t| {
             self.reached
@@ -238,6 +258,9 @@ impl Program {
             }
             for e in &mut f.embedded {
                 e.trigger = of(e.span);
+            }
+            for flow in &mut f.flows {
+                flow.trigger = of(flow.span);
             }
         }
     }

@@ -43,11 +43,14 @@ pub struct Analyzer {
     /// Keep docstrings as string facts: only when the file could read them back.
     keep_docstrings: bool,
     /// Line of the last span: the walk moves forward, so the next is usually on it or near.
-    line_hint: std::cell::Cell<usize>,
+    pub(crate) line_hint: std::cell::Cell<usize>,
     /// Constant strings run as code (or written out as scripts).
     pub(crate) code_in_strings: Vec<PendingCode>,
     /// A decompressor hit the output budget while folding (a bomb, or a huge payload).
     pub(crate) decode_overflow: std::cell::Cell<bool>,
+    /// Where connections made in this file go, by the name holding them (`s` after
+    /// `s.connect((host, port))`, `conn = HTTPSConnection(host)`).
+    pub(crate) endpoints: HashMap<String, crate::flow::Destination>,
 }
 
 impl Analyzer {
@@ -62,6 +65,7 @@ impl Analyzer {
             line_hint: std::cell::Cell::new(0),
             code_in_strings: Vec::new(),
             decode_overflow: std::cell::Cell::new(false),
+            endpoints: HashMap::default(),
             facts,
             scope: Scope::default(),
             scopes: vec![MODULE_SCOPE],
@@ -87,7 +91,7 @@ impl Analyzer {
     }
 
     /// The trigger of code at the current point, before reachability is known.
-    fn here(&self) -> Trigger {
+    pub(crate) fn here(&self) -> Trigger {
         match self.facts.role {
             FileRole::SetupPy | FileRole::Pth => Trigger::Install,
             FileRole::Module if self.main_guard > 0 || !self.params.is_empty() => Trigger::Runtime,
@@ -101,6 +105,11 @@ impl Analyzer {
         self.params
             .last()
             .is_some_and(|p| p.iter().any(|p| p == name))
+    }
+
+    /// Whether the current point is inside a function body.
+    pub(crate) fn in_function(&self) -> bool {
+        !self.params.is_empty()
     }
 
     fn current_scope(&self) -> ScopeId {
@@ -129,6 +138,7 @@ impl Analyzer {
             parent,
             span,
             calls_parameter: false,
+            params: Vec::new(),
         });
         self.scopes.push(id);
         true
@@ -147,7 +157,7 @@ impl Analyzer {
         self.qualify(expr).unwrap_or_else(|| self.raw_name(expr))
     }
 
-    fn span_of(&self, node: &impl Ranged) -> crate::facts::Span {
+    pub(crate) fn span_of(&self, node: &impl Ranged) -> crate::facts::Span {
         let r = node.range();
         let mut span = self
             .facts
@@ -259,6 +269,10 @@ impl Analyzer {
                 let binding = self.binding_of(value);
                 self.scope.bind(n.id.as_str(), binding);
                 if let Expr::Call(c) = value {
+                    let callee = self.name_of(&c.func);
+                    self.note_endpoint(n.id.to_string(), &callee, c);
+                }
+                if let Expr::Call(c) = value {
                     if matches!(c.func.as_ref(), Expr::Name(_) | Expr::Attribute(_))
                         && self.instances.len() < MAX_SCOPES
                     {
@@ -287,19 +301,56 @@ impl Analyzer {
                     }
                     _ => {
                         let calls = self.summarise(value).calls;
-                        for t in targets {
-                            if let Expr::Name(n) = t {
-                                let b = Binding {
-                                    calls: calls.clone(),
-                                    ..Binding::default()
-                                };
-                                self.scope.bind(n.id.as_str(), b);
-                            }
-                        }
+                        let taint = self.taint_of(value);
+                        self.bind_each(targets, &calls, &taint);
                     }
                 }
             }
+            Expr::Attribute(a) => {
+                // `self.url = url`: methods of the class read it back.
+                if let Some(key) = crate::taint::attribute_key(a) {
+                    let binding = self.binding_of(value);
+                    self.scope.bind(&key, binding);
+                    if let Expr::Call(c) = value {
+                        let callee = self.name_of(&c.func);
+                        self.note_endpoint(key, &callee, c);
+                    }
+                }
+            }
+            Expr::Subscript(s) => {
+                // `d["k"] = v`: the container holds v.
+                let key = match s.value.as_ref() {
+                    Expr::Name(n) => Some(n.id.to_string()),
+                    Expr::Attribute(a) => crate::taint::attribute_key(a),
+                    _ => None,
+                };
+                if let Some(key) = key {
+                    let taint = self.taint_of(value);
+                    self.add_taint(&key, &taint);
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// Bind names of an unpacking target (`a, b = f()`, `for k, v in d.items()`) to what
+    /// the whole value is made of.
+    fn bind_each(&mut self, targets: &[Expr], calls: &[String], taint: &crate::flow::Taint) {
+        for t in targets.iter().take(64) {
+            match t {
+                Expr::Name(n) => {
+                    let b = Binding {
+                        calls: calls.to_vec(),
+                        taint: (!taint.is_empty()).then(|| Box::new(taint.clone())),
+                        ..Binding::default()
+                    };
+                    self.scope.bind(n.id.as_str(), b);
+                }
+                Expr::Tuple(ast::ExprTuple { elts, .. })
+                | Expr::List(ast::ExprList { elts, .. }) => self.bind_each(elts, calls, taint),
+                Expr::Starred(s) => self.bind_each(std::slice::from_ref(&s.value), calls, taint),
+                _ => {}
+            }
         }
     }
 
@@ -311,10 +362,18 @@ impl Analyzer {
             }
             _ => None,
         };
+        let taint = self.taint_of(value);
+        let shape = if summary.value.is_none() {
+            self.shape(value).map(String::into_boxed_str)
+        } else {
+            None
+        };
         Binding {
             qualified,
             value: summary.value,
             calls: summary.calls,
+            taint: (!taint.is_empty()).then(|| Box::new(taint)),
+            shape,
         }
     }
 
@@ -358,6 +417,19 @@ impl Analyzer {
             }
         }
         self.note_code_in_strings(&name, call, &args);
+        if let Expr::Attribute(a) = call.func.as_ref() {
+            if a.attr.as_str() == "connect" {
+                let key = match a.value.as_ref() {
+                    Expr::Name(n) => Some(n.id.to_string()),
+                    Expr::Attribute(inner) => crate::taint::attribute_key(inner),
+                    _ => None,
+                };
+                if let Some(key) = key {
+                    self.note_endpoint(key, &name, call);
+                }
+            }
+        }
+        self.note_flow(&name, call);
         let span = self.span_of(call);
         let trigger = self.here();
         self.facts.calls.push(Call {
@@ -491,9 +563,35 @@ impl<'a> Visitor<'a> for Analyzer {
                     .take(64)
                     .map(|p| p.name().to_string())
                     .collect();
+                if opened {
+                    let scope = self.current_scope() as usize;
+                    self.facts.scopes[scope].params = params.clone();
+                }
+                // Inside the body a parameter is the caller's value, whatever the name is
+                // bound to outside.
+                let line = self.span_of(f).line;
+                let shadowed: Vec<(String, Option<Binding>)> = params
+                    .iter()
+                    .filter(|p| !matches!(p.as_str(), "self" | "cls"))
+                    .map(|p| {
+                        let old = self.scope.take(p);
+                        let b = Binding {
+                            taint: Some(Box::new(crate::flow::Taint::of(
+                                crate::flow::Source::Parameter(p.clone()),
+                                line,
+                            ))),
+                            ..Binding::default()
+                        };
+                        self.scope.bind(p, b);
+                        (p.clone(), old)
+                    })
+                    .collect();
                 self.params.push(params);
                 self.visit_body(&f.body);
                 self.params.pop();
+                for (p, old) in shadowed {
+                    self.scope.restore(&p, old);
+                }
                 if opened {
                     self.scopes.pop();
                 }
@@ -591,6 +689,21 @@ impl<'a> Visitor<'a> for Analyzer {
                     }
                     self.scope.bind(n.id.as_str(), b);
                 }
+            }
+            Stmt::For(f) => {
+                self.visit_expr(&f.iter);
+                let taint = self.taint_of(&f.iter);
+                if !taint.is_empty() {
+                    self.bind_each(std::slice::from_ref(&f.target), &[], &taint);
+                }
+                self.visit_body(&f.body);
+                self.visit_body(&f.orelse);
+            }
+            Stmt::Return(r) => {
+                if let Some(v) = &r.value {
+                    self.visit_expr(v);
+                }
+                self.note_return(r);
             }
             Stmt::With(w) => {
                 for item in &w.items {

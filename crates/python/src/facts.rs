@@ -90,6 +90,9 @@ pub struct CodeScope {
     /// A function that calls one of its own parameters (`def later(f): f()`): a function
     /// passed to it runs.
     pub calls_parameter: bool,
+    /// A function's parameter names, in order (`self` first for a method): how the program
+    /// model maps what a caller passes to what the function reads.
+    pub params: Vec<String>,
 }
 
 /// A way one scope starts another that is not a plain call of a name (plain calls and
@@ -362,6 +365,12 @@ pub struct FileFacts {
     /// More scopes than the analysis keeps: the rest of the file's code sits in the last
     /// scope opened, and the program model says so.
     pub scopes_capped: bool,
+    /// Sinks reached with data, as this file alone shows it.
+    pub flows: Vec<crate::flow::Flow>,
+    /// Functions' returns of data.
+    pub returns: Vec<crate::flow::Return>,
+    /// Data handed to calls of code the file cannot see into.
+    pub passes: Vec<crate::flow::Pass>,
     line_starts: Vec<u32>,
 }
 
@@ -415,10 +424,14 @@ impl FileFacts {
                 parent: MODULE_SCOPE,
                 span: Span::default(),
                 calls_parameter: false,
+                params: Vec::new(),
             }],
             edges: Vec::new(),
             aliases: Vec::new(),
             scopes_capped: false,
+            flows: Vec::new(),
+            returns: Vec::new(),
+            passes: Vec::new(),
             line_starts,
         }
     }
@@ -584,4 +597,4 @@ macro_rules! placed {
     )*};
 }
 
-placed!(Call, StrLit, Import, NameRef);
+placed!(Call, StrLit, Import, NameRef, crate::flow::Flow);

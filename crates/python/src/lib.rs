@@ -9,6 +9,7 @@ mod code_in_strings;
 mod decoders;
 mod edges;
 mod facts;
+mod flow;
 mod fold;
 mod fold_decode;
 #[doc(hidden)]
@@ -20,11 +21,16 @@ mod resolve;
 mod scope;
 mod skeleton;
 mod source;
+mod taint;
 mod tokens;
 mod unmarshal;
 
 pub use edges::start_api;
 pub use facts::*;
+pub use flow::{
+    Atom, Destination, Flow, PackageFlow, Pass, PassedAs, Return, SinkKind, Source, Taint,
+};
+pub use taint::HOLE;
 
 use analyzer::MAX_SCOPES;
 pub use fold::hex_decode;
@@ -296,6 +302,19 @@ fn merge_embedded(facts: &mut FileFacts, inner: FileFacts, span: Span, trigger: 
             s
         }));
     facts.imports.extend(moved(inner.imports, trigger, at));
+    facts.flows.extend(moved(inner.flows, trigger, at));
+    facts
+        .returns
+        .extend(inner.returns.into_iter().map(|r| crate::flow::Return {
+            span: at(r.span),
+            ..r
+        }));
+    facts
+        .passes
+        .extend(inner.passes.into_iter().map(|p| crate::flow::Pass {
+            span: at(p.span),
+            ..p
+        }));
     facts.refs.extend(moved(inner.refs, trigger, at));
     facts.edges.extend(inner.edges.into_iter().map(|e| Edge {
         span: at(e.span),

@@ -16,6 +16,11 @@ pub struct Binding {
     pub value: Option<Const>,
     /// Calls that produced it (`r = requests.get(u)` gives `requests.get`).
     pub calls: Vec<String>,
+    /// What its value is made of, when it holds data from somewhere.
+    pub taint: Option<Box<crate::flow::Taint>>,
+    /// Its text as far as the code writes it, when it does not fold whole
+    /// (`f"http://{host}/x"` gives `http://{…}/x`).
+    pub shape: Option<Box<str>>,
 }
 
 #[derive(Default)]
@@ -83,6 +88,23 @@ impl Scope {
                 ..Binding::default()
             },
         );
+    }
+
+    /// Take a name's binding out (a parameter shadows it inside a function).
+    pub fn take(&mut self, name: &str) -> Option<Binding> {
+        self.names.remove(name)
+    }
+
+    /// Put back what [`Scope::take`] took, or forget the name.
+    pub fn restore(&mut self, name: &str, old: Option<Binding>) {
+        match old {
+            Some(b) => {
+                self.names.insert(name.to_string(), b);
+            }
+            None => {
+                self.names.remove(name);
+            }
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Binding> {

@@ -368,6 +368,7 @@ fn push_scope(
         parent,
         span,
         calls_parameter: false,
+        params: Vec::new(),
     });
     Some(id)
 }

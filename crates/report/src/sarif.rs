@@ -65,7 +65,7 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                     })
                 })
                 .collect();
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index,
                 "level": level(f.severity),
@@ -86,7 +86,25 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                     "confidence": f.confidence,
                     "trigger": f.trigger.map(|t| t.as_str()),
                 },
-            }));
+            });
+            // A flow is a path through the code: code-scanning tools show it step by step.
+            if !f.flow.is_empty() {
+                let locations: Vec<Value> = f
+                    .flow
+                    .iter()
+                    .map(|step| {
+                        json!({ "location": {
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": step.path },
+                                "region": { "startLine": step.line.max(1) },
+                            },
+                            "message": { "text": step.what },
+                        }})
+                    })
+                    .collect();
+                result["codeFlows"] = json!([{ "threadFlows": [{ "locations": locations }] }]);
+            }
+            results.push(result);
         }
     }
     let invocations: Vec<Value> = reports

@@ -132,6 +132,17 @@ pub fn write_text(out: &mut impl Write, r: &Report, opts: TextOptions) -> io::Re
             };
             writeln!(out, "           {lead} {place}  {}", clean(&step.what))?;
         }
+        // What the data goes through, from where it is read to the sink.
+        for (i, step) in f.flow.iter().enumerate() {
+            let lead = if i == 0 { "flow:" } else { "   →" };
+            writeln!(
+                out,
+                "           {lead} {}:{}  {}",
+                clean(&step.path),
+                step.line,
+                clean(&step.what)
+            )?;
+        }
         if !f.snippet.is_empty() {
             writeln!(
                 out,

@@ -33,6 +33,14 @@ fn load(dir: &Path) -> PackageFacts {
         let bytes = std::fs::read(&path).unwrap();
         pkg.files.push(analyze(&name, &bytes, role));
     }
+    // Flows and triggers come from the whole program, as in a scan.
+    let program = malpi_program::Program::build(
+        &pkg.files,
+        &malpi_program::Entries::default(),
+        malpi_program::MAX_EDGES,
+    );
+    program.apply(&mut pkg.files);
+    pkg.flows = program.flows();
     pkg
 }
 

@@ -4,6 +4,7 @@
 //! is CMD001), with its metadata next to its check, and fixtures in `fixtures/<ID>/`. Rules
 //! say what they saw; `verdict` alone decides what it means.
 
+mod flows;
 mod model;
 mod names;
 pub mod text;
@@ -30,6 +31,7 @@ mod code_execution {
     pub mod exe001_exec_decoded;
     pub mod exe002_exec_downloaded;
     pub mod exe003_dynamic_exec;
+    pub mod exe004_downloaded_code_run;
 }
 mod command_execution {
     pub mod cmd001_shell_command;
@@ -51,6 +53,9 @@ mod information_stealing {
     pub mod stl007_exfiltration_endpoint;
     pub mod stl008_network_send;
     pub mod stl009_spyware;
+    pub mod stl010_secret_sent;
+    pub mod stl011_host_data_sent;
+    pub mod stl012_data_in_dns_name;
 }
 mod package {
     pub mod pkg001_archive_limits;
@@ -77,6 +82,7 @@ pub static RULES: &[&Rule] = &[
     &code_execution::exe001_exec_decoded::RULE,
     &code_execution::exe002_exec_downloaded::RULE,
     &code_execution::exe003_dynamic_exec::RULE,
+    &code_execution::exe004_downloaded_code_run::RULE,
     &file_operation::fil001_drop_executable::RULE,
     &file_operation::fil002_persistence::RULE,
     &file_operation::fil003_destroy_data::RULE,
@@ -98,6 +104,9 @@ pub static RULES: &[&Rule] = &[
     &information_stealing::stl007_exfiltration_endpoint::RULE,
     &information_stealing::stl008_network_send::RULE,
     &information_stealing::stl009_spyware::RULE,
+    &information_stealing::stl010_secret_sent::RULE,
+    &information_stealing::stl011_host_data_sent::RULE,
+    &information_stealing::stl012_data_in_dns_name::RULE,
     &anti_detection::tec001_pth_exec::RULE,
     &anti_detection::tec002_hidden_code::RULE,
     &anti_detection::tec003_obfuscator::RULE,

@@ -92,6 +92,9 @@ pub struct Finding {
     /// (`setup.py runs at install` → `setup command → PostInstall.run` → `calls _beacon`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reached_by: Vec<malpi_python::Step>,
+    /// For a flow: each step from where the data is read to the sink that sends or runs it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flow: Vec<malpi_python::Step>,
     /// The code scope of the file the finding sits in, for the program model to fill
     /// `reached_by` (`None` for findings about the package or a non-Python member).
     #[serde(skip)]
@@ -136,6 +139,9 @@ pub struct PackageFacts {
     pub files: Vec<FileFacts>,
     pub members: Vec<Member>,
     pub archive_issues: Vec<ArchiveIssue>,
+    /// Sinks the package reaches with data, sources followed across its functions and
+    /// modules (filled by the program model).
+    pub flows: Vec<malpi_python::PackageFlow>,
     /// The fragment-list hits of every string, computed by the first rule that asks.
     pub text: crate::text::TextIndex,
     /// How the package's name imitates a popular project's, checked by the first rule that
@@ -188,6 +194,7 @@ impl Rule {
             auxiliary: file.role == malpi_python::FileRole::Auxiliary,
             decoded_from: file.provenance(span.layer),
             reached_by: Vec::new(),
+            flow: Vec::new(),
             scope: Some(span.scope),
         }
     }
@@ -209,6 +216,7 @@ impl Rule {
             auxiliary: false,
             decoded_from: None,
             reached_by: Vec::new(),
+            flow: Vec::new(),
             scope: None,
         }
     }

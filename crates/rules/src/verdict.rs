@@ -101,6 +101,23 @@ fn combinations(e: &Evidence) -> Vec<String> {
             &[Some(f)],
         );
     }
+    // Flows: what data reaches which sink, and who chose where it goes.
+    hold(
+        "secrets flow to a destination the package chose",
+        &[e.rule("STL010", Severity::High)],
+    );
+    hold(
+        "host data flows out at install/import time or to a drop point",
+        &[e.rule("STL011", Severity::High)],
+    );
+    hold(
+        "host data sent out through a DNS name",
+        &[e.rule("STL012", Severity::High)],
+    );
+    hold(
+        "downloaded code flows into exec or a command",
+        &[e.rule("EXE004", Severity::High)],
+    );
     let early_network = e.early("STL008", Severity::Low);
     let host_data = e
         .rule("STL001", Severity::Low)
@@ -436,6 +453,7 @@ mod tests {
             auxiliary: false,
             decoded_from: None,
             reached_by: Vec::new(),
+            flow: Vec::new(),
             scope: None,
         }
     }

@@ -19,6 +19,7 @@ pub fn model(
 ) -> Program {
     let program = Program::build(&facts.files, entries, limits.max_graph_edges);
     program.apply(&mut facts.files);
+    facts.flows = program.flows();
     let mut tripped = Vec::new();
     if program.stats().capped {
         tripped.push(format!(

@@ -89,6 +89,14 @@ fn render_finding(f: &Finding, dir: &Path) -> String {
             step.what
         ));
     }
+    for step in &f.flow {
+        text.push_str(&format!(
+            "\n    flow {}:{}  {}",
+            relative_path(&step.path, dir),
+            step.line,
+            step.what
+        ));
+    }
     text
 }
 

@@ -1,0 +1,313 @@
+//! Flows of the whole package: each file's flows with what its helpers return followed
+//! into them ([`Source::Returned`]) and what its callers pass followed into its parameters
+//! ([`Source::Parameter`]), across functions, methods and modules, with the steps between.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use malpi_python::{
+    Atom, FileFacts, FileRole, PackageFlow, Pass, PassedAs, Return, ScopeId, ScopeKind, Source,
+    Step,
+};
+
+use crate::modules::{Modules, Target};
+
+/// How many calls deep returns and parameters are followed.
+const MAX_HOPS: u32 = 4;
+/// Most flows kept for one package.
+const MAX_FLOWS: usize = 5_000;
+/// Most sources one flow keeps.
+const MAX_SOURCES: usize = 12;
+
+type Function = (usize, ScopeId);
+
+/// A concrete read and the steps from it to the value that holds it.
+#[derive(Clone)]
+struct Read {
+    atom: Atom,
+    steps: Vec<Step>,
+}
+
+struct Index<'a, 'm> {
+    files: &'a [FileFacts],
+    modules: &'m Modules<'a>,
+    returns: HashMap<Function, Vec<&'a Return>>,
+    /// Passes into each function of the package, with the file they are written in.
+    callers: HashMap<Function, Vec<(usize, &'a Pass)>>,
+}
+
+/// Every flow of the package, sources resolved as far as the package shows them.
+pub fn resolve<'a>(files: &'a [FileFacts], modules: &Modules<'a>) -> Vec<PackageFlow> {
+    if files.iter().all(|f| f.flows.is_empty()) {
+        return Vec::new();
+    }
+    let mut index = Index {
+        files,
+        modules,
+        returns: HashMap::default(),
+        callers: HashMap::default(),
+    };
+    for (fi, f) in files.iter().enumerate() {
+        for r in &f.returns {
+            index.returns.entry((fi, r.span.scope)).or_default().push(r);
+        }
+        for p in &f.passes {
+            for t in modules.resolve(fi, p.span.scope, &p.callee) {
+                if let Target::Function(tf, ts) = t {
+                    index.callers.entry((tf, ts)).or_default().push((fi, p));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        for flow in &f.flows {
+            if out.len() >= MAX_FLOWS {
+                return out;
+            }
+            let sink_step = Step {
+                path: f.path.clone(),
+                line: flow.span.line,
+                what: format!(
+                    "{} {}{}",
+                    match flow.sink {
+                        malpi_python::SinkKind::Network => "sends with",
+                        malpi_python::SinkKind::Dns => "looks up a host name with",
+                        malpi_python::SinkKind::Command => "runs a command line with",
+                        malpi_python::SinkKind::Exec => "runs as code with",
+                    },
+                    flow.call,
+                    flow.destination
+                        .text
+                        .as_deref()
+                        .map(|t| format!(" to `{}`", malpi_python::cut(t, 100)))
+                        .unwrap_or_default()
+                ),
+            };
+            let mut reads = Vec::new();
+            index.expand(fi, flow.span.scope, &flow.data.atoms, true, 0, &mut reads);
+            let push = |reads: Vec<Read>, out: &mut Vec<PackageFlow>| {
+                // The first source's whole chain; the others by where they are read.
+                let mut reads = reads.into_iter().take(MAX_SOURCES);
+                let Some(first) = reads.next() else { return };
+                let mut steps: Vec<Step> = Vec::new();
+                let mut sources = Vec::new();
+                for r in reads {
+                    if let Some(s) = r.steps.first() {
+                        if !steps.contains(s) {
+                            steps.push(s.clone());
+                        }
+                    }
+                    sources.push(r.atom);
+                }
+                sources.insert(0, first.atom);
+                steps.extend(first.steps);
+                steps.push(sink_step.clone());
+                out.push(PackageFlow {
+                    sink: flow.sink,
+                    call: flow.call.clone(),
+                    file: fi,
+                    span: flow.span,
+                    trigger: flow.trigger,
+                    sources,
+                    through: flow.data.through.clone(),
+                    destination: flow.destination.clone(),
+                    steps,
+                });
+            };
+            // The function's own parameters stay sources (a `private_key` argument), and
+            // what callers pass into them is followed out.
+            let from_callers = index.through_callers(fi, flow.span.scope, &reads, 0);
+            push(reads, &mut out);
+            for chain in from_callers {
+                push(chain, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn describe(source: &Source) -> String {
+    match source {
+        Source::HostIdentity(what) => format!("reads host identity ({what})"),
+        Source::Environment => "reads the whole environment".into(),
+        Source::EnvVariable(v) => format!("reads environment variable {v}"),
+        Source::CommandOutput(c) => format!("reads the output of `{}`", malpi_python::cut(c, 80)),
+        Source::FileContent(p) => format!("reads file `{}`", malpi_python::cut(p, 80)),
+        Source::FileSearch(p) => format!("lists files `{}`", malpi_python::cut(p, 80)),
+        Source::FoundFile(p) => format!("reads files found under `{}`", malpi_python::cut(p, 80)),
+        Source::CallerSource(what) => format!("reads the calling program's code ({what})"),
+        Source::Prompt => "reads what the user types".into(),
+        Source::Surveillance(what) => format!("captures {what}"),
+        Source::CommandLine => "reads the command-line arguments".into(),
+        Source::NetworkResponse(u) => {
+            format!("receives from the network `{}`", malpi_python::cut(u, 80))
+        }
+        Source::DecodedLiteral => "decodes a literal of the package".into(),
+        Source::Parameter(p) => format!("takes parameter `{p}`"),
+        Source::Returned(f) => format!("gets what {f} returns"),
+    }
+}
+
+impl<'a> Index<'a, '_> {
+    fn qualname(&self, (file, scope): Function) -> String {
+        self.files[file]
+            .scopes
+            .get(scope as usize)
+            .map_or_else(|| "?".into(), |s| s.qualname.clone())
+    }
+
+    /// Concrete reads behind `atoms`, read in `scope` of `file`: returns of the package's
+    /// functions followed into them; the scope's own parameters kept.
+    fn expand(
+        &self,
+        file: usize,
+        scope: ScopeId,
+        atoms: &'a [Atom],
+        keep_params: bool,
+        hops: u32,
+        out: &mut Vec<Read>,
+    ) {
+        for atom in atoms {
+            if !keep_params && matches!(atom.source, Source::Parameter(_)) {
+                continue;
+            }
+            if out.len() >= MAX_SOURCES {
+                return;
+            }
+            match &atom.source {
+                Source::Returned(name) => {
+                    if hops >= MAX_HOPS {
+                        continue;
+                    }
+                    for t in self.modules.resolve(file, scope, name) {
+                        let Target::Function(tf, ts) = t else {
+                            continue;
+                        };
+                        let Some(returns) = self.returns.get(&(tf, ts)) else {
+                            continue;
+                        };
+                        let call_step = Step {
+                            path: self.files[file].path.clone(),
+                            line: atom.line,
+                            what: format!("calls {}", self.qualname((tf, ts))),
+                        };
+                        for r in returns.iter().take(4) {
+                            let mut inner = Vec::new();
+                            // A parameter of the callee is what this call passed: not
+                            // followed here (the caller's own flows see the argument).
+                            self.expand(tf, ts, &r.taint.atoms, false, hops + 1, &mut inner);
+                            for mut read in inner {
+                                read.steps.push(Step {
+                                    path: self.files[tf].path.clone(),
+                                    line: r.span.line,
+                                    what: format!("{} returns it", self.qualname((tf, ts))),
+                                });
+                                read.steps.push(call_step.clone());
+                                if !out.iter().any(|o: &Read| o.atom.source == read.atom.source) {
+                                    out.push(read);
+                                }
+                            }
+                        }
+                    }
+                }
+                source => {
+                    if out.iter().any(|o| o.atom.source == *source) {
+                        continue;
+                    }
+                    out.push(Read {
+                        atom: atom.clone(),
+                        steps: vec![Step {
+                            path: self.files[file].path.clone(),
+                            line: atom.line,
+                            what: describe(source),
+                        }],
+                    });
+                }
+            }
+        }
+    }
+
+    /// For a flow in `scope` whose reads include the scope's parameters: what each caller
+    /// passes into them, as separate chains (caller's reads, the call, then the flow).
+    fn through_callers(
+        &self,
+        file: usize,
+        scope: ScopeId,
+        reads: &[Read],
+        hops: u32,
+    ) -> Vec<Vec<Read>> {
+        let params: Vec<&str> = reads
+            .iter()
+            .filter_map(|r| match &r.atom.source {
+                Source::Parameter(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .collect();
+        if params.is_empty() || hops >= MAX_HOPS {
+            return Vec::new();
+        }
+        let Some(callers) = self.callers.get(&(file, scope)) else {
+            return Vec::new();
+        };
+        let Some(code) = self.files[file].scopes.get(scope as usize) else {
+            return Vec::new();
+        };
+        let method = code.kind == ScopeKind::Function
+            && self.files[file]
+                .scopes
+                .get(code.parent as usize)
+                .is_some_and(|p| p.kind == ScopeKind::Class)
+            && code
+                .params
+                .first()
+                .is_some_and(|p| p == "self" || p == "cls");
+        let mut out = Vec::new();
+        let callee_auxiliary = self.files[file].role == FileRole::Auxiliary;
+        for (cf, pass) in callers.iter().take(16) {
+            // Tests, docs and CI scripts call the package with data of their own: what
+            // they pass is not what the package does.
+            if self.files[*cf].role == FileRole::Auxiliary && !callee_auxiliary {
+                continue;
+            }
+            // `obj.m(x)` passes x as the method's second parameter.
+            let offset = u32::from(method && pass.callee.contains('.'));
+            let mut chain = Vec::new();
+            for (at, taint) in &pass.args {
+                let param = match at {
+                    PassedAs::Keyword(k) => Some(k.as_str()),
+                    PassedAs::Position(i) => {
+                        code.params.get((i + offset) as usize).map(String::as_str)
+                    }
+                };
+                if !param.is_some_and(|p| params.contains(&p)) {
+                    continue;
+                }
+                let mut inner = Vec::new();
+                self.expand(*cf, pass.span.scope, &taint.atoms, true, 0, &mut inner);
+                for mut read in inner {
+                    read.steps.push(Step {
+                        path: self.files[*cf].path.clone(),
+                        line: pass.span.line,
+                        what: format!(
+                            "passes it to {} as `{}`",
+                            self.qualname((file, scope)),
+                            param.unwrap_or("?")
+                        ),
+                    });
+                    chain.push(read);
+                }
+            }
+            let concrete: Vec<Read> = chain
+                .iter()
+                .filter(|r| !matches!(r.atom.source, Source::Parameter(_)))
+                .cloned()
+                .collect();
+            let further = self.through_callers(*cf, pass.span.scope, &chain, hops + 1);
+            if !concrete.is_empty() {
+                out.push(concrete);
+            }
+            out.extend(further);
+        }
+        out
+    }
+}

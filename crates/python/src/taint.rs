@@ -1,0 +1,1067 @@
+//! The analyzer's value flow: the [`Taint`] of an expression, the shape of an address or
+//! path as far as the code writes it, and the flows, returns and passes a file records.
+//! Which calls read what ([`source_of`]) and which calls send where ([`sink_of`]) are facts
+//! about the libraries; which flows matter is left to the rules.
+
+use ruff_python_ast::{self as ast, Expr};
+use ruff_text_size::Ranged;
+
+use crate::analyzer::Analyzer;
+use crate::facts::Const;
+use crate::flow::{Atom, Destination, Flow, Pass, PassedAs, Return, SinkKind, Source, Taint};
+
+/// How deep the walk over one expression goes.
+const MAX_DEPTH: u32 = 40;
+/// Longest shape of an address kept.
+const MAX_SHAPE: usize = 300;
+/// Caps on flow facts per file.
+const MAX_FLOW_FACTS: usize = 20_000;
+/// The mark of a part of a text the code does not write.
+pub const HOLE: &str = "{…}";
+
+/// Where a sink's destination is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DestinationArg {
+    /// The `url` keyword, else the positional argument at this index.
+    Url(usize),
+    /// Set where the receiver was made (`socket.connect`, `HTTPSConnection(host)`).
+    Receiver,
+    /// The sink's data is its destination (a host name looked up, a command line).
+    Whole,
+    /// No destination: code run in place.
+    None,
+}
+
+/// Environment variables that name the user or the host rather than a secret.
+fn identity_variable(name: &str) -> bool {
+    matches!(
+        name.to_ascii_uppercase().as_str(),
+        "USER"
+            | "USERNAME"
+            | "LOGNAME"
+            | "COMPUTERNAME"
+            | "HOSTNAME"
+            | "USERDOMAIN"
+            | "HOME"
+            | "USERPROFILE"
+            | "PWD"
+    )
+}
+
+/// Calls whose result says who and where the host is.
+fn is_host_identity(name: &str) -> bool {
+    matches!(
+        name,
+        "getpass.getuser"
+            | "os.getlogin"
+            | "socket.gethostname"
+            | "platform.node"
+            | "platform.uname"
+            | "os.uname"
+            | "uuid.getnode"
+            | "platform.platform"
+            | "platform.system"
+            | "platform.machine"
+            | "platform.processor"
+            | "socket.getfqdn"
+            | "os.getcwd"
+            | "os.getcwdb"
+            | "pwd.getpwuid"
+            | "platform.version"
+            | "platform.release"
+            | "psutil.users"
+            | "getmac.get_mac_address"
+            | "netifaces.interfaces"
+            | "netifaces.ifaddresses"
+            | "os.getuid"
+            | "pathlib.Path.home"
+            | "pathlib.Path.cwd"
+            | "os.path.expanduser"
+            | "socket.if_nameindex"
+    )
+}
+
+/// Services whose whole answer is the caller's public address.
+fn is_public_address_service(url: &str) -> bool {
+    [
+        "ipify.org",
+        "ipinfo.io",
+        "ifconfig.me",
+        "icanhazip",
+        "checkip.",
+        "ip-api.com",
+        "ident.me",
+        "myip",
+        "ipapi.co",
+        "wtfismyip",
+    ]
+    .iter()
+    .any(|s| url.contains(s))
+}
+
+fn last(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// Calls that return the output of a command.
+fn is_command_output(name: &str) -> bool {
+    matches!(
+        name,
+        "subprocess.check_output"
+            | "subprocess.getoutput"
+            | "subprocess.getstatusoutput"
+            | "commands.getoutput"
+            | "commands.getstatusoutput"
+            | "os.popen"
+            | "subprocess.run"
+            | "subprocess.Popen"
+            | "asyncio.create_subprocess_shell"
+            | "asyncio.create_subprocess_exec"
+    )
+}
+
+fn is_command_sink(name: &str) -> bool {
+    is_command_output(name)
+        || matches!(
+            name,
+            "os.system"
+                | "subprocess.call"
+                | "subprocess.check_call"
+                | "os.startfile"
+                | "pty.spawn"
+        )
+        || (name.starts_with("os.exec") && name.len() <= 10)
+        || (name.starts_with("os.spawn") && name.len() <= 11)
+}
+
+/// What a call of a library reads, if it is a read.
+fn library_source(name: &str) -> Option<Source> {
+    if is_host_identity(name) {
+        return Some(Source::HostIdentity(name.to_string()));
+    }
+    Some(match name {
+        "os.walk"
+        | "os.listdir"
+        | "os.scandir"
+        | "glob.glob"
+        | "glob.iglob"
+        | "pathlib.Path.rglob"
+        | "pathlib.Path.glob"
+        | "pathlib.Path.iterdir" => Source::FileSearch(String::new()),
+        "inspect.stack"
+        | "inspect.currentframe"
+        | "inspect.getouterframes"
+        | "inspect.getsource"
+        | "inspect.getsourcefile"
+        | "inspect.getsourcelines"
+        | "inspect.getmodule"
+        | "sys._getframe"
+        | "traceback.extract_stack" => Source::CallerSource(name.to_string()),
+        "builtins.input" | "getpass.getpass" | "builtins.raw_input" => Source::Prompt,
+        "pyperclip.paste"
+        | "win32clipboard.GetClipboardData"
+        | "PIL.ImageGrab.grab"
+        | "ImageGrab.grab"
+        | "pyautogui.screenshot"
+        | "mss.mss.grab"
+        | "mss.mss.shot"
+        | "cv2.VideoCapture"
+        | "sounddevice.rec"
+        | "pyscreenshot.grab" => Source::Surveillance(name.to_string()),
+        "argparse.ArgumentParser.parse_args" | "argparse.ArgumentParser.parse_known_args" => {
+            Source::CommandLine
+        }
+        "socket.socket.recv" | "socket.socket.recvfrom" | "socket.socket.makefile" => {
+            Source::NetworkResponse("socket".into())
+        }
+        _ => return None,
+    })
+}
+
+/// A call that sends or runs, with where its destination is written.
+fn sink_of(name: &str) -> Option<(SinkKind, DestinationArg)> {
+    let head = name.split('.').next().unwrap_or(name);
+    let method = last(name);
+    // `requests.post`, `requests.Session.post`; not a method of what they return
+    // (`requests.post(...).json().get("k")`).
+    let parts = name.split('.').count();
+    let client = parts == 2
+        || (parts == 3
+            && matches!(
+                name.split('.').nth(1),
+                Some(
+                    "Session"
+                        | "session"
+                        | "Client"
+                        | "AsyncClient"
+                        | "ClientSession"
+                        | "PoolManager"
+                        | "api"
+                )
+            ));
+    let http = client
+        && matches!(
+            head,
+            "requests" | "httpx" | "aiohttp" | "urllib3" | "niquests"
+        )
+        && matches!(
+            method,
+            "get"
+                | "post"
+                | "put"
+                | "patch"
+                | "delete"
+                | "head"
+                | "options"
+                | "request"
+                | "urlopen"
+                | "stream"
+        );
+    if http {
+        // `requests.request(method, url)`, `PoolManager().request(method, url)`.
+        let at = if matches!(method, "request" | "urlopen" | "stream") {
+            1
+        } else {
+            0
+        };
+        return Some((SinkKind::Network, DestinationArg::Url(at)));
+    }
+    Some(match name {
+        "urllib.request.urlopen"
+        | "urllib.request.Request"
+        | "urllib2.urlopen"
+        | "urllib2.Request"
+        | "urllib.urlopen"
+        | "urllib.request.urlretrieve"
+        | "urllib.urlretrieve"
+        | "webbrowser.open"
+        | "webbrowser.open_new"
+        | "webbrowser.open_new_tab"
+        | "discord_webhook.DiscordWebhook"
+        | "dhooks.Webhook"
+        | "websocket.create_connection"
+        | "websockets.connect" => (SinkKind::Network, DestinationArg::Url(0)),
+        "socket.socket.sendto" => (SinkKind::Network, DestinationArg::Url(1)),
+        "socket.socket.send"
+        | "socket.socket.sendall"
+        | "http.client.HTTPConnection.request"
+        | "http.client.HTTPSConnection.request"
+        | "httplib.HTTPConnection.request"
+        | "httplib.HTTPSConnection.request"
+        | "smtplib.SMTP.sendmail"
+        | "smtplib.SMTP.send_message"
+        | "smtplib.SMTP_SSL.sendmail"
+        | "smtplib.SMTP_SSL.send_message"
+        | "ftplib.FTP.storbinary"
+        | "ftplib.FTP.storlines"
+        | "websocket.create_connection.send"
+        | "websocket.WebSocket.send"
+        | "telebot.TeleBot.send_message"
+        | "telebot.TeleBot.send_document"
+        | "telegram.Bot.send_message"
+        | "telegram.Bot.send_document" => (SinkKind::Network, DestinationArg::Receiver),
+        "socket.gethostbyname"
+        | "socket.gethostbyname_ex"
+        | "socket.getaddrinfo"
+        | "dns.resolver.resolve"
+        | "dns.resolver.query"
+        | "dns.resolver.Resolver.resolve"
+        | "dns.resolver.Resolver.query" => (SinkKind::Dns, DestinationArg::Whole),
+        "builtins.exec" | "builtins.eval" | "builtins.compile" | "marshal.loads"
+        | "pickle.loads" | "builtins.execfile" => (SinkKind::Exec, DestinationArg::None),
+        n if is_command_sink(n) => (SinkKind::Command, DestinationArg::Whole),
+        _ => return None,
+    })
+}
+
+/// Calls whose result carries nothing of their arguments' content.
+fn carries_nothing(name: &str) -> bool {
+    matches!(
+        name,
+        "builtins.len"
+            | "builtins.isinstance"
+            | "builtins.issubclass"
+            | "builtins.hasattr"
+            | "builtins.callable"
+            | "builtins.bool"
+            | "builtins.type"
+            | "builtins.id"
+            | "builtins.print"
+            | "os.path.exists"
+            | "os.path.isfile"
+            | "os.path.isdir"
+            | "os.path.islink"
+            | "os.path.getsize"
+            | "os.path.getmtime"
+            | "os.access"
+            | "time.sleep"
+    ) || matches!(
+        last(name),
+        "startswith"
+            | "endswith"
+            | "isdigit"
+            | "isalpha"
+            | "isalnum"
+            | "exists"
+            | "is_file"
+            | "is_dir"
+            | "count"
+            | "find"
+            | "index"
+            | "close"
+            | "wait"
+            | "join_thread"
+            | "raise_for_status"
+            | "status_code"
+    ) || name.starts_with("logging.")
+}
+
+/// A conversion or encoding worth naming in a flow's steps.
+fn transformation(name: &str) -> Option<&str> {
+    let m = last(name);
+    matches!(
+        m,
+        "b64encode"
+            | "b32encode"
+            | "b16encode"
+            | "b85encode"
+            | "urlsafe_b64encode"
+            | "encodebytes"
+            | "hexlify"
+            | "dumps"
+            | "compress"
+            | "encrypt"
+            | "urlencode"
+            | "quote"
+            | "quote_plus"
+            | "encode"
+    )
+    .then_some(name)
+}
+
+/// A call of code the file may hold or import from the package, whose return the program
+/// model can look up: a bare name, a method of `self`/`cls`, a relative import.
+fn package_callee(func: &Expr, name: &str) -> bool {
+    if name.starts_with("builtins.") {
+        return false;
+    }
+    match func {
+        Expr::Name(n) => !is_builtin_name(n.id.as_str()),
+        Expr::Attribute(a) => {
+            name.starts_with('.')
+                || matches!(a.value.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "self" | "cls"))
+        }
+        _ => false,
+    }
+}
+
+/// Builtins the file's scope does not resolve (it resolves only those detection needs).
+fn is_builtin_name(name: &str) -> bool {
+    matches!(
+        name,
+        "enumerate"
+            | "zip"
+            | "map"
+            | "filter"
+            | "sorted"
+            | "reversed"
+            | "list"
+            | "dict"
+            | "set"
+            | "frozenset"
+            | "tuple"
+            | "str"
+            | "bytes"
+            | "bytearray"
+            | "int"
+            | "float"
+            | "range"
+            | "len"
+            | "print"
+            | "min"
+            | "max"
+            | "sum"
+            | "any"
+            | "all"
+            | "iter"
+            | "next"
+            | "repr"
+            | "format"
+            | "hex"
+            | "ord"
+            | "chr"
+            | "abs"
+            | "round"
+            | "open"
+            | "super"
+            | "getattr"
+            | "isinstance"
+            | "type"
+            | "object"
+            | "vars"
+            | "dir"
+            | "id"
+            | "hash"
+            | "bool"
+            | "Exception"
+            | "ValueError"
+            | "RuntimeError"
+            | "TypeError"
+            | "KeyError"
+            | "OSError"
+            | "memoryview"
+            | "divmod"
+            | "pow"
+            | "issubclass"
+    )
+}
+
+fn is_self(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name(n) if matches!(n.id.as_str(), "self" | "cls"))
+}
+
+/// The key under which `self.x` is bound in the file's flat scope.
+pub(crate) fn attribute_key(a: &ast::ExprAttribute) -> Option<String> {
+    is_self(&a.value).then(|| format!("self.{}", a.attr.as_str()))
+}
+
+fn cap(mut s: String) -> String {
+    if s.len() > MAX_SHAPE {
+        let mut end = MAX_SHAPE;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
+impl Analyzer {
+    fn line_of(&self, node: &impl Ranged) -> u32 {
+        self.facts
+            .span_near(
+                node.range().start().to_u32(),
+                node.range().start().to_u32(),
+                &self.line_hint,
+            )
+            .line
+    }
+
+    /// What an expression's value is made of.
+    pub(crate) fn taint_of(&self, expr: &Expr) -> Taint {
+        let mut out = Taint::default();
+        self.taint_into(expr, &mut out, 0);
+        out
+    }
+
+    fn taint_into(&self, expr: &Expr, out: &mut Taint, depth: u32) {
+        if depth > MAX_DEPTH || out.atoms.len() >= crate::flow::MAX_ATOMS {
+            return;
+        }
+        let d = depth + 1;
+        match expr {
+            Expr::Name(n) => {
+                if let Some(t) = self
+                    .scope
+                    .get(n.id.as_str())
+                    .and_then(|b| b.taint.as_deref())
+                {
+                    out.merge(t);
+                }
+            }
+            Expr::Attribute(a) => {
+                if let Some(key) = attribute_key(a) {
+                    if let Some(t) = self.scope.get(&key).and_then(|b| b.taint.as_deref()) {
+                        out.merge(t);
+                    }
+                    return;
+                }
+                match self.qualify(expr).as_deref() {
+                    Some("os.environ") => out.add(Atom {
+                        source: Source::Environment,
+                        line: self.line_of(a),
+                    }),
+                    Some("sys.argv") => out.add(Atom {
+                        source: Source::CommandLine,
+                        line: self.line_of(a),
+                    }),
+                    Some(q) if q.starts_with("__main__.") => out.add(Atom {
+                        source: Source::CallerSource(q.to_string()),
+                        line: self.line_of(a),
+                    }),
+                    _ => self.taint_into(&a.value, out, d),
+                }
+            }
+            Expr::Subscript(s) => {
+                let base = self.qualify(&s.value);
+                match base.as_deref() {
+                    Some("os.environ") => {
+                        let key = self.fold(&s.slice).and_then(|k| k.text());
+                        out.add(Atom {
+                            source: env_source(key),
+                            line: self.line_of(s),
+                        });
+                    }
+                    Some("sys.modules") if matches!(self.fold(&s.slice), Some(Const::Str(ref m)) if m == "__main__") => {
+                        out.add(Atom {
+                            source: Source::CallerSource("sys.modules[\"__main__\"]".into()),
+                            line: self.line_of(s),
+                        })
+                    }
+                    _ => self.taint_into(&s.value, out, d),
+                }
+            }
+            Expr::Call(c) => self.call_taint(c, out, d),
+            Expr::BinOp(b) => {
+                self.taint_into(&b.left, out, d);
+                self.taint_into(&b.right, out, d);
+            }
+            Expr::BoolOp(b) => {
+                for v in &b.values {
+                    self.taint_into(v, out, d);
+                }
+            }
+            Expr::If(i) => {
+                self.taint_into(&i.body, out, d);
+                self.taint_into(&i.orelse, out, d);
+            }
+            Expr::Named(n) => self.taint_into(&n.value, out, d),
+            Expr::FString(f) => {
+                for part in f.value.iter() {
+                    if let ast::FStringPart::FString(fs) = part {
+                        for el in fs.elements.iter() {
+                            if let ast::InterpolatedStringElement::Interpolation(i) = el {
+                                self.taint_into(&i.expression, out, d);
+                            }
+                        }
+                    }
+                }
+            }
+            Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                for e in elts.iter().take(64) {
+                    self.taint_into(e, out, d);
+                }
+            }
+            Expr::Dict(dict) => {
+                for item in dict.items.iter().take(64) {
+                    if let Some(k) = &item.key {
+                        self.taint_into(k, out, d);
+                    }
+                    self.taint_into(&item.value, out, d);
+                }
+            }
+            Expr::ListComp(ast::ExprListComp {
+                elt, generators, ..
+            })
+            | Expr::SetComp(ast::ExprSetComp {
+                elt, generators, ..
+            })
+            | Expr::Generator(ast::ExprGenerator {
+                elt, generators, ..
+            }) => {
+                self.taint_into(elt, out, d);
+                for g in generators {
+                    self.taint_into(&g.iter, out, d);
+                }
+            }
+            Expr::DictComp(c) => {
+                if let Some(k) = c.key.as_deref() {
+                    self.taint_into(k, out, d);
+                }
+                self.taint_into(&c.value, out, d);
+                for g in &c.generators {
+                    self.taint_into(&g.iter, out, d);
+                }
+            }
+            Expr::Starred(s) => self.taint_into(&s.value, out, d),
+            Expr::Await(a) => self.taint_into(&a.value, out, d),
+            _ => {}
+        }
+    }
+
+    fn call_taint(&self, c: &ast::ExprCall, out: &mut Taint, d: u32) {
+        let name = self.name_of(&c.func);
+        if let Some(source) = self.source_of(&name, c) {
+            out.add(Atom {
+                source,
+                line: self.line_of(c),
+            });
+            return;
+        }
+        if carries_nothing(&name) {
+            return;
+        }
+        let before = out.atoms.len();
+        if let Expr::Attribute(a) = c.func.as_ref() {
+            if !is_self(&a.value) {
+                self.taint_into(&a.value, out, d);
+            }
+        }
+        for a in c.arguments.args.iter().take(32) {
+            self.taint_into(a, out, d);
+        }
+        for k in c.arguments.keywords.iter().take(32) {
+            self.taint_into(&k.value, out, d);
+        }
+        if out.atoms.len() > before {
+            if let Some(t) = transformation(&name) {
+                out.note(t);
+            }
+        }
+        if package_callee(&c.func, &name) {
+            out.add(Atom {
+                source: Source::Returned(name),
+                line: self.line_of(c),
+            });
+        }
+    }
+
+    /// What a call reads, when its result is data from somewhere.
+    fn source_of(&self, name: &str, c: &ast::ExprCall) -> Option<Source> {
+        let arg0 = c.arguments.args.first();
+        let shape0 = || {
+            c.arguments
+                .find_keyword("url")
+                .map(|k| &k.value)
+                .or(arg0)
+                .and_then(|a| self.shape(a))
+                .unwrap_or_default()
+        };
+        match name {
+            "os.environ.get" | "os.getenv" | "os.environ.__getitem__" | "os.environ.pop" => {
+                let key = arg0.and_then(|a| self.fold(a)).and_then(|k| k.text());
+                return Some(env_source(key));
+            }
+            "builtins.open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
+                let mode = c
+                    .arguments
+                    .args
+                    .get(1)
+                    .or(c.arguments.find_keyword("mode").map(|k| &k.value))
+                    .and_then(|m| self.fold(m))
+                    .and_then(|m| m.text())
+                    .unwrap_or_default();
+                if mode.contains(['w', 'a', 'x']) {
+                    return None;
+                }
+                // A file the code found (by walking, or the caller's own source file) is
+                // what its path was found as.
+                if let Some(path) = arg0 {
+                    for a in self.taint_of(path).atoms {
+                        match a.source {
+                            Source::CallerSource(_) => return Some(a.source),
+                            Source::FileSearch(under) => return Some(Source::FoundFile(under)),
+                            _ => {}
+                        }
+                    }
+                }
+                return Some(Source::FileContent(shape0()));
+            }
+            "pathlib.Path.read_text" | "pathlib.Path.read_bytes" => {
+                let path = match c.func.as_ref() {
+                    Expr::Attribute(a) => self.shape(&a.value).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                return Some(Source::FileContent(path));
+            }
+            _ => {}
+        }
+        if is_command_output(name) {
+            return Some(Source::CommandOutput(shape0()));
+        }
+        if let Some(Source::FileSearch(_)) = library_source(name) {
+            return Some(Source::FileSearch(shape0()));
+        }
+        if let Some(s) = library_source(name) {
+            return Some(s);
+        }
+        if matches!(
+            sink_of(name),
+            Some((SinkKind::Network, DestinationArg::Url(_)))
+        ) {
+            let url = shape0();
+            if is_public_address_service(&url) {
+                return Some(Source::HostIdentity("public address".into()));
+            }
+            return Some(Source::NetworkResponse(url));
+        }
+        if crate::fold::is_decoding_call(name) && arg0.is_some_and(|a| self.fold(a).is_some()) {
+            return Some(Source::DecodedLiteral);
+        }
+        None
+    }
+
+    /// A text as far as the code writes it: constants as they are, the parts it does not
+    /// write as [`HOLE`]; paths joined with `/`. `None` when nothing of it is written.
+    pub(crate) fn shape(&self, expr: &Expr) -> Option<String> {
+        self.shape_at(expr, 0).map(cap)
+    }
+
+    fn shape_at(&self, expr: &Expr, depth: u32) -> Option<String> {
+        if depth > 24 {
+            return None;
+        }
+        let d = depth + 1;
+        if let Some(v) = self.fold(expr) {
+            return v.text();
+        }
+        let or_hole = |e: &Expr| Some(self.shape_at(e, d).unwrap_or_else(|| HOLE.to_string()));
+        match expr {
+            Expr::Name(n) => self
+                .scope
+                .get(n.id.as_str())
+                .and_then(|b| b.shape.as_deref().map(str::to_string)),
+            Expr::Attribute(a) => {
+                let key = attribute_key(a)?;
+                let b = self.scope.get(&key)?;
+                b.value
+                    .as_ref()
+                    .and_then(Const::text)
+                    .or_else(|| b.shape.as_deref().map(str::to_string))
+            }
+            Expr::FString(f) => crate::fold::fstring_text(f, |e| or_hole(e)),
+            Expr::BinOp(b) => {
+                let (l, r) = (or_hole(&b.left)?, or_hole(&b.right)?);
+                if l == HOLE && r == HOLE {
+                    return None;
+                }
+                Some(match b.op {
+                    ast::Operator::Add => format!("{l}{r}"),
+                    ast::Operator::Div => format!("{l}/{r}"),
+                    ast::Operator::Mod => l,
+                    _ => return None,
+                })
+            }
+            Expr::Call(c) => {
+                let name = self.name_of(&c.func);
+                let args = &c.arguments.args;
+                match last(&name) {
+                    "join"
+                        if name.starts_with("os.path")
+                            || name.starts_with("posixpath")
+                            || name.starts_with("ntpath") =>
+                    {
+                        let parts: Vec<String> =
+                            args.iter().take(16).filter_map(|a| or_hole(a)).collect();
+                        (!parts.iter().all(|p| p == HOLE)).then(|| parts.join("/"))
+                    }
+                    "joinpath" => {
+                        let Expr::Attribute(a) = c.func.as_ref() else {
+                            return None;
+                        };
+                        let mut parts = vec![or_hole(&a.value)?];
+                        parts.extend(args.iter().take(16).filter_map(|a| or_hole(a)));
+                        (!parts.iter().all(|p| p == HOLE)).then(|| parts.join("/"))
+                    }
+                    "expanduser" | "expandvars" | "abspath" | "normpath" | "realpath" | "Path"
+                    | "PurePath" | "str" | "resolve" | "fspath" => {
+                        args.first().and_then(|a| self.shape_at(a, d))
+                    }
+                    "home" => Some("~".into()),
+                    "getenv" | "get" if name.starts_with("os.") => {
+                        let key = args
+                            .first()
+                            .and_then(|a| self.fold(a))
+                            .and_then(|k| k.text())?;
+                        Some(format!("%{key}%"))
+                    }
+                    "format" => match c.func.as_ref() {
+                        Expr::Attribute(a) => self.fold(&a.value).and_then(|v| v.text()),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            Expr::Subscript(s) if self.qualify(&s.value).as_deref() == Some("os.environ") => {
+                let key = self.fold(&s.slice).and_then(|k| k.text())?;
+                Some(format!("%{key}%"))
+            }
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+                let parts: Vec<String> = elts.iter().take(32).filter_map(|e| or_hole(e)).collect();
+                (!parts.iter().all(|p| p == HOLE)).then(|| parts.join(" "))
+            }
+            _ => None,
+        }
+    }
+
+    /// Where the destination of a sink is written and who chose it.
+    fn destination(&self, expr: &Expr) -> Destination {
+        let text = self.shape(expr);
+        let literal = text
+            .as_deref()
+            .is_some_and(|t| !t.is_empty() && !t.starts_with(HOLE));
+        let chosen_by = if literal {
+            Vec::new()
+        } else {
+            self.taint_of(expr).atoms
+        };
+        Destination {
+            text,
+            literal,
+            chosen_by,
+        }
+    }
+
+    /// Record what a call does with data: a flow when it is a sink, a pass when it hands
+    /// data to code the file cannot see into, and data added to a container it mutates.
+    pub(crate) fn note_flow(&mut self, name: &str, call: &ast::ExprCall) {
+        if self.facts.flows.len() + self.facts.passes.len() >= MAX_FLOW_FACTS {
+            return;
+        }
+        self.note_container_update(call);
+        if let Some((sink, at)) = sink_of(name) {
+            self.note_sink(sink, at, name, call);
+        } else if let Some((sink, data)) = self.started_sink(name, call) {
+            let data = self.taint_of(data);
+            self.push_flow(sink, name, call, data, Destination::default());
+        } else if package_callee(&call.func, name) {
+            let mut args = Vec::new();
+            for (i, a) in call.arguments.args.iter().enumerate().take(32) {
+                let t = self.taint_of(a);
+                if !t.is_empty() {
+                    args.push((PassedAs::Position(i as u32), t));
+                }
+            }
+            for k in call.arguments.keywords.iter().take(32) {
+                let Some(key) = &k.arg else { continue };
+                let t = self.taint_of(&k.value);
+                if !t.is_empty() {
+                    args.push((PassedAs::Keyword(key.to_string()), t));
+                }
+            }
+            if !args.is_empty() {
+                let span = self.span_of(call);
+                self.facts.passes.push(Pass {
+                    callee: name.to_string(),
+                    span,
+                    args,
+                });
+            }
+        }
+    }
+
+    /// `Thread(target=exec, args=(code,))`: a sink started by a library with the data as
+    /// its argument.
+    fn started_sink<'e>(
+        &self,
+        name: &str,
+        call: &'e ast::ExprCall,
+    ) -> Option<(SinkKind, &'e Expr)> {
+        if !crate::edges::start_api(name) {
+            return None;
+        }
+        let target = call.arguments.find_keyword("target")?;
+        let (sink, _) = sink_of(&self.name_of(&target.value))?;
+        let args = call.arguments.find_keyword("args")?;
+        Some((sink, &args.value))
+    }
+
+    fn note_sink(&mut self, sink: SinkKind, at: DestinationArg, name: &str, call: &ast::ExprCall) {
+        let args = &call.arguments.args;
+        let dest_expr = match at {
+            DestinationArg::Url(i) => call
+                .arguments
+                .find_keyword("url")
+                .map(|k| &k.value)
+                .or_else(|| args.get(i)),
+            DestinationArg::Whole => args.first(),
+            DestinationArg::Receiver | DestinationArg::None => None,
+        };
+        let mut data = Taint::default();
+        for (i, a) in args.iter().enumerate().take(32) {
+            if matches!(at, DestinationArg::Url(j) if j == i) {
+                continue;
+            }
+            self.taint_into(a, &mut data, 0);
+        }
+        for k in call.arguments.keywords.iter().take(32) {
+            if at != DestinationArg::Whole && k.arg.as_ref().is_some_and(|a| a.as_str() == "url") {
+                continue;
+            }
+            self.taint_into(&k.value, &mut data, 0);
+        }
+        let destination = match (at, dest_expr) {
+            (DestinationArg::Receiver, _) => self.receiver_destination(call),
+            (DestinationArg::None, _) | (_, None) => Destination::default(),
+            (DestinationArg::Whole, Some(e)) => {
+                // A host name or command line built from data: what is written of it (a
+                // domain after the data, the program run) is the package's choice.
+                let text = self.shape(e);
+                let literal = text.as_deref().is_some_and(|t| {
+                    t.split(HOLE)
+                        .any(|part| part.chars().any(|c| c.is_ascii_alphabetic()))
+                });
+                Destination {
+                    text,
+                    literal,
+                    chosen_by: Vec::new(),
+                }
+            }
+            (_, Some(e)) => self.destination(e),
+        };
+        // Data carried in a written address (`http://host/?d={data}`) is sent with it.
+        if let (DestinationArg::Url(_), Some(e), true) = (at, dest_expr, destination.literal) {
+            self.taint_into(e, &mut data, 0);
+        }
+        self.push_flow(sink, name, call, data, destination);
+    }
+
+    fn push_flow(
+        &mut self,
+        sink: SinkKind,
+        name: &str,
+        call: &ast::ExprCall,
+        data: Taint,
+        destination: Destination,
+    ) {
+        if data.is_empty() {
+            return;
+        }
+        let span = self.span_of(call);
+        let trigger = self.here();
+        self.facts.flows.push(Flow {
+            sink,
+            call: name.to_string(),
+            span,
+            trigger,
+            data,
+            destination,
+        });
+    }
+
+    /// The destination a receiver was made for (`s.connect((host, port))`,
+    /// `HTTPSConnection(host)`), when the file shows it.
+    fn receiver_destination(&self, call: &ast::ExprCall) -> Destination {
+        let Expr::Attribute(a) = call.func.as_ref() else {
+            return Destination::default();
+        };
+        let key = match a.value.as_ref() {
+            Expr::Name(n) => n.id.to_string(),
+            Expr::Attribute(inner) => match attribute_key(inner) {
+                Some(k) => k,
+                None => return Destination::default(),
+            },
+            _ => return Destination::default(),
+        };
+        self.endpoints.get(&key).cloned().unwrap_or_default()
+    }
+
+    /// Remember where a connection made here goes: `s.connect(addr)`, or a name bound to
+    /// `socket.create_connection(addr)` / `HTTPSConnection(host)` / `SMTP(host)`.
+    pub(crate) fn note_endpoint(&mut self, receiver: String, name: &str, call: &ast::ExprCall) {
+        let makes = matches!(
+            name,
+            "socket.socket.connect"
+                | "socket.create_connection"
+                | "http.client.HTTPConnection"
+                | "http.client.HTTPSConnection"
+                | "httplib.HTTPConnection"
+                | "httplib.HTTPSConnection"
+                | "smtplib.SMTP"
+                | "smtplib.SMTP_SSL"
+                | "ftplib.FTP"
+                | "websocket.create_connection"
+        ) || name.starts_with("telebot.TeleBot")
+            || name.starts_with("telegram.Bot");
+        if !makes || self.endpoints.len() >= 10_000 {
+            return;
+        }
+        let destination = if name.starts_with("telebot.") || name.starts_with("telegram.") {
+            Destination {
+                text: Some("https://api.telegram.org/".into()),
+                literal: true,
+                chosen_by: Vec::new(),
+            }
+        } else {
+            let Some(first) = call
+                .arguments
+                .args
+                .first()
+                .or(call.arguments.find_keyword("host").map(|k| &k.value))
+            else {
+                return;
+            };
+            // `(host, port)`: the host is what matters.
+            let host = match first {
+                Expr::Tuple(t) if !t.elts.is_empty() => &t.elts[0],
+                e => e,
+            };
+            self.destination(host)
+        };
+        self.endpoints.insert(receiver, destination);
+    }
+
+    /// `items.append(x)`, `d.update(x)`, `buf.write(x)`: the container now holds x.
+    fn note_container_update(&mut self, call: &ast::ExprCall) {
+        let Expr::Attribute(a) = call.func.as_ref() else {
+            return;
+        };
+        if !matches!(
+            a.attr.as_str(),
+            "append"
+                | "extend"
+                | "update"
+                | "add"
+                | "insert"
+                | "setdefault"
+                | "write"
+                | "writelines"
+                | "put"
+        ) {
+            return;
+        }
+        let key = match a.value.as_ref() {
+            Expr::Name(n) => n.id.to_string(),
+            Expr::Attribute(inner) => match attribute_key(inner) {
+                Some(k) => k,
+                None => return,
+            },
+            _ => return,
+        };
+        let mut added = Taint::default();
+        for arg in call.arguments.args.iter().take(8) {
+            self.taint_into(arg, &mut added, 0);
+        }
+        for k in call.arguments.keywords.iter().take(8) {
+            self.taint_into(&k.value, &mut added, 0);
+        }
+        self.add_taint(&key, &added);
+    }
+
+    /// Add data to what a name holds (`d["k"] = v`, `items.append(v)`).
+    pub(crate) fn add_taint(&mut self, key: &str, added: &Taint) {
+        if added.is_empty() {
+            return;
+        }
+        let mut b = self.scope.get(key).cloned().unwrap_or_default();
+        let mut t = b.taint.take().map(|t| *t).unwrap_or_default();
+        t.merge(added);
+        b.taint = Some(Box::new(t));
+        self.scope.bind(key, b);
+    }
+
+    /// A `return` of data from a function.
+    pub(crate) fn note_return(&mut self, r: &ast::StmtReturn) {
+        let Some(value) = &r.value else { return };
+        if self.facts.returns.len() >= MAX_FLOW_FACTS || !self.in_function() {
+            return;
+        }
+        let taint = self.taint_of(value);
+        if !taint.is_empty() {
+            let span = self.span_of(r);
+            self.facts.returns.push(Return { span, taint });
+        }
+    }
+}
+
+/// What reading one environment variable (or all, when the key is not written) is.
+fn env_source(key: Option<String>) -> Source {
+    match key {
+        Some(k) if identity_variable(&k) => Source::HostIdentity(format!("${k}")),
+        Some(k) => Source::EnvVariable(k),
+        None => Source::EnvVariable(HOLE.into()),
+    }
+}

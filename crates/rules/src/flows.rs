@@ -1,0 +1,302 @@
+//! What a flow means: how telling its data is ([`DataKind`]), where it goes
+//! ([`EndpointKind`]) and who chose that ([`Chooser`]). The flow rules (STL010–STL012,
+//! EXE004) are written in these terms.
+
+use malpi_python::{Destination, PackageFlow, SinkKind, Source};
+
+use crate::model::{Finding, PackageFacts, Rule};
+
+/// How telling the data of a flow is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DataKind {
+    /// Read from a credential store, a browser, a wallet, a messenger, the whole
+    /// environment, the caller's code, the screen or keyboard, the content of files found by
+    /// walking, or a parameter that holds key material (`private_key`, `mnemonic`): never sent by
+    /// honest code to a server the package names.
+    Secret,
+    /// A credential of a service (`token`, `password`, a secret-named variable): sent
+    /// honestly to the service it belongs to, so telling only at a drop point.
+    Credential,
+    /// Who and where the host is, what a command printed, what the user typed.
+    HostData,
+    /// Bytes from the network: code when it reaches `exec`.
+    Downloaded,
+}
+
+/// Parameter and attribute names that hold key material.
+fn key_material(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "private_key",
+        "privatekey",
+        "priv_key",
+        "privkey",
+        "mnemonic",
+        "seed_phrase",
+        "seedphrase",
+        "recovery_phrase",
+        "keystore",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+}
+
+fn credential_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "token",
+        "api_key",
+        "apikey",
+        "access_key",
+        "secret",
+        "credential",
+        "cookie",
+        "session_id",
+        "wallet_key",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+}
+
+fn fragment_hit(list: crate::text::Fragments, text: &str) -> bool {
+    let lower = text.to_ascii_lowercase().replace('\\', "/");
+    list.iter().any(|(f, _)| lower.contains(f))
+}
+
+/// How telling one source is, if it is telling at all.
+pub fn data_kind(source: &Source) -> Option<DataKind> {
+    use crate::information_stealing::*;
+    Some(match source {
+        Source::Environment
+        | Source::CallerSource(_)
+        | Source::Surveillance(_)
+        | Source::FoundFile(_) => DataKind::Secret,
+        Source::FileContent(path) => {
+            if fragment_hit(stl003_credential_files::PATHS, path)
+                || fragment_hit(stl004_browser_data::STORES, path)
+                || fragment_hit(stl005_discord_token::MARKERS, path)
+                || fragment_hit(stl006_crypto_wallets::WALLETS, path)
+                || path.contains("tdata")
+                || path.ends_with(".env")
+                || path.contains("/flag")
+            {
+                DataKind::Secret
+            } else {
+                return None;
+            }
+        }
+        Source::Parameter(p) if key_material(p) => DataKind::Secret,
+        Source::Parameter(p) if credential_name(p) => DataKind::Credential,
+        Source::EnvVariable(v)
+            if fragment_hit(stl002_environment_secrets::SECRET_VARS, v) || credential_name(v) =>
+        {
+            DataKind::Credential
+        }
+        Source::HostIdentity(_) | Source::CommandOutput(_) | Source::Prompt => DataKind::HostData,
+        Source::NetworkResponse(_) => DataKind::Downloaded,
+        _ => return None,
+    })
+}
+
+/// Where a destination the package wrote points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// A service made to receive data or callbacks: a webhook, a request catcher, an
+    /// out-of-band domain, a tunnel, a paste, a mock API. Holds what it is.
+    DropPoint(&'static str),
+    /// A bare IP address: a server with no name to answer for it.
+    BareIp,
+    /// This machine.
+    Local,
+    /// Any other named host.
+    Host,
+}
+
+pub fn endpoint_kind(text: &str) -> EndpointKind {
+    let lower = text.to_ascii_lowercase();
+    if let Some((_, why)) = crate::information_stealing::stl007_exfiltration_endpoint::ENDPOINTS
+        .iter()
+        .find(|(f, _)| lower.contains(f))
+    {
+        return EndpointKind::DropPoint(why);
+    }
+    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    let host = rest
+        .split(|c: char| c == '/' || c == ':' || c == '?' || c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    if host == "localhost" || host.starts_with("127.") || host == "0.0.0.0" || host.is_empty() {
+        return EndpointKind::Local;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.parse::<u8>().is_ok())
+    {
+        return EndpointKind::BareIp;
+    }
+    EndpointKind::Host
+}
+
+/// Who chose where a flow's data goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chooser {
+    /// The package wrote it.
+    Package(EndpointKind),
+    /// A value read at run time: a parameter, a variable, a config file, the command line.
+    User,
+    /// Nothing of it is visible (a socket made elsewhere).
+    Unknown,
+}
+
+pub fn chooser(d: &Destination) -> Chooser {
+    match (&d.text, d.literal) {
+        (Some(t), true) => Chooser::Package(endpoint_kind(t)),
+        // `f"{self.base}/chat"`: the host is a value, whoever set it.
+        (Some(_), false) => Chooser::User,
+        _ if !d.chosen_by.is_empty() => Chooser::User,
+        _ => Chooser::Unknown,
+    }
+}
+
+/// Whether the package wrote the address a download comes from.
+pub fn written_address(url: &str) -> bool {
+    !url.is_empty() && !url.starts_with(malpi_python::HOLE)
+}
+
+/// Programs whose command line reaches a host.
+const NETWORK_PROGRAMS: &[&str] = &[
+    "curl",
+    "wget",
+    "nc",
+    "ncat",
+    "netcat",
+    "nslookup",
+    "dig",
+    "host",
+    "ping",
+    "invoke-webrequest",
+    "iwr",
+    "invoke-restmethod",
+    "irm",
+    "certutil",
+    "bitsadmin",
+    "telnet",
+    "ftp",
+    "scp",
+    "ssh",
+];
+
+/// The network program a command line runs, if it runs one.
+pub fn network_program(command: &str) -> Option<&'static str> {
+    let lower = command.to_ascii_lowercase();
+    lower
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&' | '(' | '`' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .find_map(|w| {
+            let w = w.rsplit(['/', '\\']).next().unwrap_or(w);
+            let w = w.strip_suffix(".exe").unwrap_or(w);
+            NETWORK_PROGRAMS.iter().copied().find(|p| *p == w)
+        })
+}
+
+/// Programs that resolve a host name.
+pub fn resolves_names(program: &str) -> bool {
+    matches!(program, "nslookup" | "dig" | "host" | "ping")
+}
+
+/// Whether a flow's sink sends data off the machine.
+pub fn leaves_host(flow: &PackageFlow) -> bool {
+    match flow.sink {
+        SinkKind::Network | SinkKind::Dns => true,
+        SinkKind::Command => flow
+            .destination
+            .text
+            .as_deref()
+            .and_then(network_program)
+            .is_some(),
+        SinkKind::Exec => false,
+    }
+}
+
+/// A finding at a flow's sink, with the flow's steps.
+pub fn at_flow(
+    rule: &Rule,
+    pkg: &PackageFacts,
+    flow: &PackageFlow,
+    behaviour: &str,
+    message: String,
+) -> Option<Finding> {
+    let file = pkg.files.get(flow.file)?;
+    let mut f = rule.at(file, flow.span, flow.trigger, behaviour, message);
+    f.flow = flow.steps.clone();
+    Some(f)
+}
+
+/// What a destination is, in words.
+pub fn describe_destination(flow: &PackageFlow) -> String {
+    match (chooser(&flow.destination), flow.destination.text.as_deref()) {
+        (Chooser::Package(EndpointKind::DropPoint(why)), Some(t)) => {
+            format!("{why} the package names (`{}`)", malpi_python::cut(t, 80))
+        }
+        (Chooser::Package(EndpointKind::BareIp), Some(t)) => {
+            format!(
+                "a bare IP address the package names (`{}`)",
+                malpi_python::cut(t, 80)
+            )
+        }
+        (Chooser::Package(_), Some(t)) => {
+            format!("`{}`, named by the package", malpi_python::cut(t, 80))
+        }
+        (Chooser::User, _) => "a destination chosen at run time".into(),
+        _ => "a connection made elsewhere".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_classified() {
+        assert_eq!(endpoint_kind("http://45.3.2.1:80/x"), EndpointKind::BareIp);
+        assert!(matches!(
+            endpoint_kind("https://x.ngrok.io/"),
+            EndpointKind::DropPoint(_)
+        ));
+        assert_eq!(endpoint_kind("http://127.0.0.1:8000"), EndpointKind::Local);
+        assert_eq!(endpoint_kind("https://pypi.org/simple"), EndpointKind::Host);
+    }
+
+    #[test]
+    fn network_programs_are_found_in_command_lines() {
+        assert_eq!(network_program("nslookup {…}.x.oast.fun"), Some("nslookup"));
+        assert_eq!(
+            network_program("/usr/bin/curl -d @- http://x"),
+            Some("curl")
+        );
+        assert_eq!(network_program("echo curl is nice"), Some("curl"));
+        assert_eq!(network_program("git status"), None);
+    }
+
+    #[test]
+    fn key_material_is_secret_and_tokens_are_credentials() {
+        assert_eq!(
+            data_kind(&Source::Parameter("private_key".into())),
+            Some(DataKind::Secret)
+        );
+        assert_eq!(
+            data_kind(&Source::Parameter("api_token".into())),
+            Some(DataKind::Credential)
+        );
+        assert_eq!(data_kind(&Source::Parameter("url".into())), None);
+        assert_eq!(
+            data_kind(&Source::FileContent("~/.ssh/id_rsa".into())),
+            Some(DataKind::Secret)
+        );
+        assert_eq!(data_kind(&Source::FileContent("setup.cfg".into())), None);
+    }
+}
