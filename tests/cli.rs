@@ -349,3 +349,43 @@ fn eval_against_a_baseline_reports_verdict_and_trigger_moves() {
     let (code, _) = run(&dir.path().join("missing.jsonl"));
     assert_eq!(code, Some(2));
 }
+
+/// `eval --labels` reports recall on the samples labelled harmful and the harmless ones
+/// flagged; a label that is neither is a usage error before any scanning.
+#[test]
+fn eval_with_labels_reports_recall_on_harmful_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/rules/fixtures/STL012");
+    let labels = dir.path().join("labels.tsv");
+    std::fs::write(
+        &labels,
+        "# path\tlabel\tclass\twhy\npositive/dns_labels.py\tharmful\tdns-exfil\tuser in a DNS name\nnegative/resolve_own.py\tharmless\tcopy\tresolves its own name\n",
+    )
+    .unwrap();
+    let run = |labels: &Path| {
+        let out = malpi()
+            .arg("eval")
+            .arg("--malicious")
+            .arg(&corpus)
+            .arg("--labels")
+            .arg(labels)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&labels);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains(
+            "harmful 1 of 1 judged malicious (100.0%); harmless flagged 0 of 1; unlabelled 1"
+        ),
+        "{text}"
+    );
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "positive\tmaybe\tx\ty\n").unwrap();
+    let (code, _) = run(&bad);
+    assert_eq!(code, Some(2));
+}

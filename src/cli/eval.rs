@@ -33,6 +33,10 @@ pub struct EvalArgs {
     /// Compare with an earlier run's `--jsonl` output: verdicts and triggers that moved.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Labels of the malicious samples (`path<TAB>harmful|harmless<TAB>class<TAB>why`, paths
+    /// relative to --malicious): recall on the harmful ones, harmless ones flagged.
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -49,6 +53,8 @@ struct Side {
     missed: Vec<String>,
     /// Each package, for a comparison with a baseline.
     seen: Vec<super::baseline::Seen>,
+    /// Each file and whether it was judged malicious, for labels.
+    judged: Vec<(String, bool)>,
 }
 
 fn scan_side(
@@ -102,6 +108,8 @@ fn scan_side(
             malpi_report::write_jsonl_line(out, &r)?;
         }
         side.seen.push(super::baseline::Seen::of(&r));
+        side.judged
+            .push((r.package.file.clone(), r.verdict == VerdictKind::Malicious));
         Ok(())
     })?;
     side.seconds = start.elapsed().as_secs_f64();
@@ -111,7 +119,7 @@ fn scan_side(
     Ok(side)
 }
 
-fn pct(n: usize, total: usize) -> f64 {
+pub(super) fn pct(n: usize, total: usize) -> f64 {
     if total == 0 {
         0.0
     } else {
@@ -151,6 +159,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(super::baseline::load)
         .transpose()?;
+    let labels = args
+        .labels
+        .as_deref()
+        .map(super::labels::load)
+        .transpose()?;
+    if labels.is_some() && args.malicious.is_none() {
+        anyhow::bail!("--labels judge the --malicious folder's samples: give --malicious DIR");
+    }
     let opts = args.limits.options();
     let pool = super::pool(args.limits.jobs)?;
     let mut jsonl = args
@@ -177,6 +193,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(b) = &ben {
         print_side("benign", b);
+    }
+    if let (Some(labels), Some(m), Some(root)) = (&labels, &mal, &args.malicious) {
+        super::labels::print(root, &m.judged, labels);
     }
     if let Some(kb) = super::peak_rss_bytes() {
         println!("peak memory {:.1} MB", kb as f64 / 1e6);

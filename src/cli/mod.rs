@@ -7,6 +7,7 @@ mod deobfuscate;
 mod eval;
 mod facts;
 mod fetch;
+mod labels;
 mod mirrors;
 mod name;
 mod output;

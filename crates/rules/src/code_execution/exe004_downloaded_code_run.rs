@@ -38,10 +38,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             .iter()
             .map(|a| &a.source)
             // From a server the package names: code a user's own server sends (an agent
-            // runner, a remote shell the user set up) is the user's.
+            // runner, a remote shell the user set up) is the user's; so is what a local
+            // server answers (a model served on localhost suggesting a command).
             .find(|s| {
                 data_kind(s) == Some(DataKind::Downloaded)
-                    && matches!(s, malpi_python::Source::NetworkResponse(u) if crate::flows::written_address(u))
+                    && matches!(s, malpi_python::Source::NetworkResponse(u)
+                        if crate::flows::written_address(u)
+                            && crate::flows::endpoint_kind(u) != crate::flows::EndpointKind::Local)
             })
         else {
             continue;
