@@ -171,7 +171,19 @@ fn combinations(e: &Evidence) -> Vec<String> {
     let sends = e
         .rule("STL008", Severity::Info)
         .or_else(|| e.rule("STL007", Severity::Medium));
-    hold("sensitive data read and sent", &[sensitive, sends]);
+    // A credential path and a send in one file, with no flow between them (a git client
+    // naming `~/.git-credentials` and talking to the user's remote): only with a flow
+    // (STL010) is that exfiltration; browser, Discord and wallet stores have no honest
+    // readers that also send, so they still decide on their own.
+    hold(
+        "sensitive data read and sent",
+        &[
+            e.rule("STL004", Severity::High)
+                .or_else(|| e.rule("STL005", Severity::High))
+                .or_else(|| e.rule("STL006", Severity::High)),
+            sends,
+        ],
+    );
     let drop_point = e.rule("STL007", Severity::High);
     // A tunnel's own client (pyngrok) downloads and runs a binary honestly; a program fetched
     // from a paste, a file drop or a bare IP address and run is a dropper.
@@ -492,6 +504,22 @@ mod tests {
         assert!(import.reasons[0].starts_with("program downloaded, written and run"));
         let runtime = decide(&at(Trigger::Runtime));
         assert_ne!(runtime.verdict, VerdictKind::Malicious);
+    }
+
+    /// A credential path and a network send in one file are not exfiltration by being
+    /// together (a git client); a flow from the one to the other is.
+    #[test]
+    fn a_credential_path_and_a_send_need_a_flow_between_them() {
+        let mut path = finding("STL003", Category::InformationStealing, "p/git.py");
+        path.severity = Severity::Medium;
+        let send = finding("STL008", Category::InformationStealing, "p/git.py");
+        let together = decide(&[path.clone(), send.clone()]);
+        assert_ne!(together.verdict, VerdictKind::Malicious);
+        let mut flow = finding("STL010", Category::InformationStealing, "p/git.py");
+        flow.severity = Severity::High;
+        let flowed = decide(&[path, send, flow]);
+        assert_eq!(flowed.verdict, VerdictKind::Malicious);
+        assert!(flowed.reasons[0].starts_with("secrets flow to a destination"));
     }
 
     /// The same capabilities weigh more together in one file than spread over a project.

@@ -2,7 +2,8 @@
 //! browser and wallet stores, the whole environment, the calling program's code, the screen,
 //! files found by walking, or a function's `private_key`/`mnemonic` argument, followed from
 //! where they are read to a network send, a DNS name or a command line that reaches a host.
-//! A credential (`token`, `password`) counts only when it goes to a drop point or a bare IP:
+//! A credential (`token`, `password`) counts only when it goes to a bare IP or a drop point other than
+//! a bot API or webhook (where bot tokens belong):
 //! honest clients send a token to the service it belongs to.
 
 use crate::flows::{
@@ -31,10 +32,14 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                         matches!(chosen, Chooser::Package(k) if k != EndpointKind::Local)
                             || chosen == Chooser::Unknown
                     }
-                    Some(DataKind::Credential) => matches!(
-                        chosen,
-                        Chooser::Package(EndpointKind::DropPoint(_) | EndpointKind::BareIp)
-                    ),
+                    // A bot token goes to the bot API it belongs to.
+                    Some(DataKind::Credential) => match chosen {
+                        Chooser::Package(EndpointKind::BareIp) => true,
+                        Chooser::Package(EndpointKind::DropPoint(what)) => {
+                            !matches!(what, "a Telegram bot" | "a Discord webhook")
+                        }
+                        _ => false,
+                    },
                     _ => false,
                 })
         else {
