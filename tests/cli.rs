@@ -120,6 +120,50 @@ fn sarif_is_written_whole_to_the_output_file() {
     assert_eq!(leftovers.len(), 1, "temporary files left: {leftovers:?}");
 }
 
+/// A flow finding carries its path as a SARIF code flow: one thread flow whose locations are
+/// the steps, from the read to the sink.
+#[test]
+fn sarif_of_a_flow_carries_its_code_flow() {
+    let out = malpi()
+        .args(["scan", "--format", "sarif"])
+        .arg(fixture("STL010/positive/ssh_key_helper.py"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let flow = results
+        .iter()
+        .find(|r| r["ruleId"] == "STL010")
+        .expect("an STL010 result");
+    let steps = flow["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    let texts: Vec<&str> = steps
+        .iter()
+        .map(|l| l["location"]["message"]["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts[0].starts_with("reads file `~/.ssh/id_rsa`"),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .last()
+            .unwrap()
+            .starts_with("sends with socket.socket.sendall"),
+        "{texts:?}"
+    );
+    for l in steps {
+        assert!(
+            l["location"]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
+    }
+}
+
 #[test]
 fn rules_lists_every_rule() {
     let out = malpi().args(["rules", "--json"]).output().unwrap();
