@@ -5,8 +5,8 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use malpi_python::{
-    Atom, FileFacts, FileRole, PackageFlow, Pass, PassedAs, Return, ScopeId, ScopeKind, Source,
-    Step,
+    Atom, Destination, FileFacts, FileRole, PackageFlow, Pass, PassedAs, Return, ScopeId,
+    ScopeKind, Source, Step,
 };
 
 use crate::modules::{Modules, Target};
@@ -68,7 +68,7 @@ pub fn resolve<'a>(files: &'a [FileFacts], modules: &Modules<'a>) -> Vec<Package
                 path: f.path.clone(),
                 line: flow.span.line,
                 what: format!(
-                    "{} {}{}",
+                    "{} {}",
                     match flow.sink {
                         malpi_python::SinkKind::Network => "sends with",
                         malpi_python::SinkKind::Dns => "looks up a host name with",
@@ -76,16 +76,17 @@ pub fn resolve<'a>(files: &'a [FileFacts], modules: &Modules<'a>) -> Vec<Package
                         malpi_python::SinkKind::Exec => "runs as code with",
                     },
                     flow.call,
-                    flow.destination
-                        .text
-                        .as_deref()
-                        .map(|t| format!(" to `{}`", malpi_python::cut(t, 100)))
-                        .unwrap_or_default()
                 ),
+            };
+            let to = |d: &Destination| {
+                d.text
+                    .as_deref()
+                    .map(|t| format!(" to `{}`", malpi_python::cut(t, 100)))
+                    .unwrap_or_default()
             };
             let mut reads = Vec::new();
             index.expand(fi, flow.span.scope, &flow.data.atoms, true, 0, &mut reads);
-            let push = |reads: Vec<Read>, out: &mut Vec<PackageFlow>| {
+            let push = |reads: Vec<Read>, destination: Destination, out: &mut Vec<PackageFlow>| {
                 // The first source's whole chain; the others by where they are read.
                 let mut reads = reads.into_iter().take(MAX_SOURCES);
                 let Some(first) = reads.next() else { return };
@@ -101,7 +102,9 @@ pub fn resolve<'a>(files: &'a [FileFacts], modules: &Modules<'a>) -> Vec<Package
                 }
                 sources.insert(0, first.atom);
                 steps.extend(first.steps);
-                steps.push(sink_step.clone());
+                let mut sink = sink_step.clone();
+                sink.what.push_str(&to(&destination));
+                steps.push(sink);
                 out.push(PackageFlow {
                     sink: flow.sink,
                     call: flow.call.clone(),
@@ -110,16 +113,17 @@ pub fn resolve<'a>(files: &'a [FileFacts], modules: &Modules<'a>) -> Vec<Package
                     trigger: flow.trigger,
                     sources,
                     through: flow.data.through.clone(),
-                    destination: flow.destination.clone(),
+                    destination,
                     steps,
                 });
             };
             // The function's own parameters stay sources (a `private_key` argument), and
             // what callers pass into them is followed out.
-            let from_callers = index.through_callers(fi, flow.span.scope, &reads, 0);
-            push(reads, &mut out);
-            for chain in from_callers {
-                push(chain, &mut out);
+            let from_callers =
+                index.through_callers(fi, flow.span.scope, &reads, &flow.destination, 0);
+            push(reads, flow.destination.clone(), &mut out);
+            for (chain, destination) in from_callers {
+                push(chain, destination, &mut out);
             }
         }
     }
@@ -227,23 +231,25 @@ impl<'a> Index<'a, '_> {
         }
     }
 
-    /// For a flow in `scope` whose reads include the scope's parameters: what each caller
-    /// passes into them, as separate chains (caller's reads, the call, then the flow).
+    /// For a flow in `scope` whose data or destination comes from the scope's parameters:
+    /// what each caller passes into them, as separate chains (caller's reads, the call, then
+    /// the flow), each with its destination (the caller's written address when the
+    /// destination was a parameter).
     fn through_callers(
         &self,
         file: usize,
         scope: ScopeId,
         reads: &[Read],
+        destination: &Destination,
         hops: u32,
-    ) -> Vec<Vec<Read>> {
-        let params: Vec<&str> = reads
-            .iter()
-            .filter_map(|r| match &r.atom.source {
-                Source::Parameter(p) => Some(p.as_str()),
-                _ => None,
-            })
-            .collect();
-        if params.is_empty() || hops >= MAX_HOPS {
+    ) -> Vec<(Vec<Read>, Destination)> {
+        let parameter = |a: &'_ Atom| match &a.source {
+            Source::Parameter(p) => Some(p.clone()),
+            _ => None,
+        };
+        let params: Vec<String> = reads.iter().filter_map(|r| parameter(&r.atom)).collect();
+        let chosen: Vec<String> = destination.chosen_by.iter().filter_map(parameter).collect();
+        if (params.is_empty() && chosen.is_empty()) || hops >= MAX_HOPS {
             return Vec::new();
         }
         let Some(callers) = self.callers.get(&(file, scope)) else {
@@ -261,6 +267,11 @@ impl<'a> Index<'a, '_> {
                 .params
                 .first()
                 .is_some_and(|p| p == "self" || p == "cls");
+        let own: Vec<Read> = reads
+            .iter()
+            .filter(|r| parameter(&r.atom).is_none())
+            .cloned()
+            .collect();
         let mut out = Vec::new();
         let callee_auxiliary = self.files[file].role == FileRole::Auxiliary;
         for (cf, pass) in callers.iter().take(16) {
@@ -271,40 +282,54 @@ impl<'a> Index<'a, '_> {
             }
             // `obj.m(x)` passes x as the method's second parameter.
             let offset = u32::from(method && pass.callee.contains('.'));
+            let param_of = |at: &PassedAs| -> Option<String> {
+                match at {
+                    PassedAs::Keyword(k) => Some(k.clone()),
+                    PassedAs::Position(i) => code.params.get((i + offset) as usize).cloned(),
+                }
+            };
             let mut chain = Vec::new();
             for (at, taint) in &pass.args {
-                let param = match at {
-                    PassedAs::Keyword(k) => Some(k.as_str()),
-                    PassedAs::Position(i) => {
-                        code.params.get((i + offset) as usize).map(String::as_str)
-                    }
-                };
-                if !param.is_some_and(|p| params.contains(&p)) {
+                let Some(param) = param_of(at).filter(|p| params.contains(p)) else {
                     continue;
-                }
+                };
                 let mut inner = Vec::new();
                 self.expand(*cf, pass.span.scope, &taint.atoms, true, 0, &mut inner);
                 for mut read in inner {
                     read.steps.push(Step {
                         path: self.files[*cf].path.clone(),
                         line: pass.span.line,
-                        what: format!(
-                            "passes it to {} as `{}`",
-                            self.qualname((file, scope)),
-                            param.unwrap_or("?")
-                        ),
+                        what: format!("passes it to {} as `{param}`", self.qualname((file, scope))),
                     });
                     chain.push(read);
                 }
             }
+            // `send("http://203.0.113.5/x", data)`: the caller wrote where the data goes.
+            let written = pass.written.iter().find_map(|(at, text)| {
+                param_of(at)
+                    .filter(|p| chosen.contains(p))
+                    .map(|_| text.clone())
+            });
+            let mut dest = destination.clone();
+            if let Some(text) = written {
+                dest = Destination {
+                    literal: !text.starts_with(malpi_python::HOLE),
+                    text: Some(text),
+                    chosen_by: Vec::new(),
+                };
+                // What the callee reads itself now goes where the caller said.
+                for r in &own {
+                    chain.push(r.clone());
+                }
+            }
             let concrete: Vec<Read> = chain
                 .iter()
-                .filter(|r| !matches!(r.atom.source, Source::Parameter(_)))
+                .filter(|r| parameter(&r.atom).is_none())
                 .cloned()
                 .collect();
-            let further = self.through_callers(*cf, pass.span.scope, &chain, hops + 1);
+            let further = self.through_callers(*cf, pass.span.scope, &chain, &dest, hops + 1);
             if !concrete.is_empty() {
-                out.push(concrete);
+                out.push((concrete, dest));
             }
             out.extend(further);
         }

@@ -177,6 +177,9 @@ pub struct Pass {
     pub span: Span,
     /// Positional arguments by index, keyword ones by name, with what each carries.
     pub args: Vec<(PassedAs, Taint)>,
+    /// Arguments whose text the caller writes (`"http://203.0.113.5/x"`): where a helper's
+    /// parameter destination really points.
+    pub written: Vec<(PassedAs, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

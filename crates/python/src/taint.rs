@@ -486,10 +486,15 @@ impl Analyzer {
                         source: Source::CommandLine,
                         line: self.line_of(a),
                     }),
-                    Some(q) if q.starts_with("__main__.") => out.add(Atom {
-                        source: Source::CallerSource(q.to_string()),
-                        line: self.line_of(a),
-                    }),
+                    Some(q)
+                        if q.starts_with("__main__.")
+                            || (q.starts_with("IPython.") && q.contains("hist")) =>
+                    {
+                        out.add(Atom {
+                            source: Source::CallerSource(q.to_string()),
+                            line: self.line_of(a),
+                        })
+                    }
                     _ => self.taint_into(&a.value, out, d),
                 }
             }
@@ -819,25 +824,29 @@ impl Analyzer {
             self.push_flow(sink, name, call, data, Destination::default());
         } else if package_callee(&call.func, name) {
             let mut args = Vec::new();
-            for (i, a) in call.arguments.args.iter().enumerate().take(32) {
-                let t = self.taint_of(a);
+            let mut written = Vec::new();
+            let mut note = |this: &Self, at: PassedAs, e: &Expr| {
+                let t = this.taint_of(e);
                 if !t.is_empty() {
-                    args.push((PassedAs::Position(i as u32), t));
+                    args.push((at, t));
+                } else if let Some(text) = this.shape(e).filter(|t| t.contains("://")) {
+                    written.push((at, text));
                 }
+            };
+            for (i, a) in call.arguments.args.iter().enumerate().take(32) {
+                note(self, PassedAs::Position(i as u32), a);
             }
             for k in call.arguments.keywords.iter().take(32) {
                 let Some(key) = &k.arg else { continue };
-                let t = self.taint_of(&k.value);
-                if !t.is_empty() {
-                    args.push((PassedAs::Keyword(key.to_string()), t));
-                }
+                note(self, PassedAs::Keyword(key.to_string()), &k.value);
             }
-            if !args.is_empty() {
+            if !args.is_empty() || !written.is_empty() {
                 let span = self.span_of(call);
                 self.facts.passes.push(Pass {
                     callee: name.to_string(),
                     span,
                     args,
+                    written,
                 });
             }
         }
