@@ -30,7 +30,7 @@ pub use facts::*;
 pub use flow::{
     Atom, Destination, Flow, PackageFlow, Pass, PassedAs, Return, SinkKind, Source, Taint,
 };
-pub use taint::HOLE;
+pub use taint::{HOLE, is_fingerprint};
 
 use analyzer::MAX_SCOPES;
 pub use fold::hex_decode;

@@ -48,8 +48,9 @@ fn identity_variable(name: &str) -> bool {
     )
 }
 
-/// Calls whose result says who and where the host is.
-fn is_host_identity(name: &str) -> bool {
+/// Calls that read facts about the host: user, host name, addresses, platform, working
+/// folder. STL001 judges these calls where they are written.
+pub fn is_fingerprint(name: &str) -> bool {
     matches!(
         name,
         "getpass.getuser"
@@ -61,24 +62,34 @@ fn is_host_identity(name: &str) -> bool {
             | "uuid.getnode"
             | "platform.platform"
             | "platform.system"
-            | "platform.machine"
-            | "platform.processor"
             | "socket.getfqdn"
             | "os.getcwd"
-            | "os.getcwdb"
             | "pwd.getpwuid"
             | "platform.version"
             | "platform.release"
             | "psutil.users"
             | "getmac.get_mac_address"
             | "netifaces.interfaces"
-            | "netifaces.ifaddresses"
-            | "os.getuid"
-            | "pathlib.Path.home"
-            | "pathlib.Path.cwd"
-            | "os.path.expanduser"
-            | "socket.if_nameindex"
     )
+}
+
+/// Calls whose result says who and where the host is: the fingerprint calls, and reads
+/// too common to judge where written (the home folder, the machine type) that still say
+/// who the host is once sent.
+fn is_host_identity(name: &str) -> bool {
+    is_fingerprint(name)
+        || matches!(
+            name,
+            "platform.machine"
+                | "platform.processor"
+                | "os.getcwdb"
+                | "netifaces.ifaddresses"
+                | "os.getuid"
+                | "pathlib.Path.home"
+                | "pathlib.Path.cwd"
+                | "os.path.expanduser"
+                | "socket.if_nameindex"
+        )
 }
 
 /// Services whose whole answer is the caller's public address.
@@ -980,7 +991,7 @@ impl Analyzer {
         }
         let destination = if name.starts_with("telebot.") || name.starts_with("telegram.") {
             Destination {
-                text: Some("https://api.telegram.org/".into()),
+                text: Some("https://api.telegram.org/bot".into()),
                 literal: true,
                 chosen_by: Vec::new(),
             }

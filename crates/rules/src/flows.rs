@@ -106,6 +106,9 @@ pub enum EndpointKind {
     /// A service made to receive data or callbacks: a webhook, a request catcher, an
     /// out-of-band domain, a tunnel, a paste, a mock API. Holds what it is.
     DropPoint(&'static str),
+    /// A chat bot's API or a webhook: where stolen data is dropped, and also where the bot's
+    /// own token is sent in honest use.
+    BotApi,
     /// A bare IP address: a server with no name to answer for it.
     BareIp,
     /// This machine.
@@ -114,8 +117,18 @@ pub enum EndpointKind {
     Host,
 }
 
+/// Addresses of chat-bot APIs and webhooks.
+const BOT_APIS: &[&str] = &[
+    "api.telegram.org/bot",
+    "discord.com/api/webhooks",
+    "discordapp.com/api/webhooks",
+];
+
 pub fn endpoint_kind(text: &str) -> EndpointKind {
     let lower = text.to_ascii_lowercase();
+    if BOT_APIS.iter().any(|b| lower.contains(b)) {
+        return EndpointKind::BotApi;
+    }
     if let Some((_, why)) = crate::information_stealing::stl007_exfiltration_endpoint::ENDPOINTS
         .iter()
         .find(|(f, _)| lower.contains(f))
@@ -236,11 +249,40 @@ pub fn at_flow(
     Some(f)
 }
 
+/// What a source is, in words, for findings' messages.
+pub fn describe_source(source: &Source) -> String {
+    match source {
+        Source::Environment => "the whole environment".into(),
+        Source::EnvVariable(v) => format!("environment variable {v}"),
+        Source::FileContent(p) => format!("file `{}`", malpi_python::cut(p, 60)),
+        Source::FileSearch(p) => format!("names of files under `{}`", malpi_python::cut(p, 60)),
+        Source::FoundFile(p) => format!("files found under `{}`", malpi_python::cut(p, 60)),
+        Source::CallerSource(w) => format!("the calling program's code ({w})"),
+        Source::Surveillance(w) => format!("a capture ({w})"),
+        Source::Parameter(p) => format!("argument `{p}`"),
+        Source::HostIdentity(w) => format!("host identity ({w})"),
+        Source::CommandOutput(c) => format!("the output of `{}`", malpi_python::cut(c, 60)),
+        Source::Prompt => "what the user types".into(),
+        Source::NetworkResponse(u) => {
+            format!("data downloaded from `{}`", malpi_python::cut(u, 60))
+        }
+        Source::CommandLine => "the command-line arguments".into(),
+        Source::DecodedLiteral => "a decoded literal".into(),
+        Source::Returned(f) => format!("what {f} returns"),
+    }
+}
+
 /// What a destination is, in words.
 pub fn describe_destination(flow: &PackageFlow) -> String {
     match (chooser(&flow.destination), flow.destination.text.as_deref()) {
         (Chooser::Package(EndpointKind::DropPoint(why)), Some(t)) => {
             format!("{why} the package names (`{}`)", malpi_python::cut(t, 80))
+        }
+        (Chooser::Package(EndpointKind::BotApi), Some(t)) => {
+            format!(
+                "a bot API the package names (`{}`)",
+                malpi_python::cut(t, 80)
+            )
         }
         (Chooser::Package(EndpointKind::BareIp), Some(t)) => {
             format!(

@@ -161,28 +161,9 @@ pub fn is_exec(name: &str) -> bool {
     )
 }
 
-/// Reads facts about the host.
+/// Reads facts about the host (the list the flow analysis also reads as host identity).
 pub fn is_fingerprint(name: &str) -> bool {
-    matches!(
-        name,
-        "getpass.getuser"
-            | "os.getlogin"
-            | "socket.gethostname"
-            | "platform.node"
-            | "platform.uname"
-            | "os.uname"
-            | "uuid.getnode"
-            | "platform.platform"
-            | "platform.system"
-            | "socket.getfqdn"
-            | "os.getcwd"
-            | "pwd.getpwuid"
-            | "platform.version"
-            | "platform.release"
-            | "psutil.users"
-            | "getmac.get_mac_address"
-            | "netifaces.interfaces"
-    )
+    malpi_python::is_fingerprint(name)
 }
 
 /// Calls that run code (`exec`, `eval`, `marshal.loads`, `pickle.loads`) on data fetched from

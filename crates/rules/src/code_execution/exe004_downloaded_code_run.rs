@@ -51,7 +51,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         };
         let message = format!(
             "{} runs as {} through {}",
-            crate::information_stealing::stl010_secret_sent::describe(source),
+            crate::flows::describe_source(source),
             if flow.sink == SinkKind::Exec {
                 "code"
             } else {

@@ -7,7 +7,8 @@
 //! honest clients send a token to the service it belongs to.
 
 use crate::flows::{
-    Chooser, DataKind, EndpointKind, at_flow, chooser, describe_destination, leaves_host,
+    Chooser, DataKind, EndpointKind, at_flow, chooser, describe_destination, describe_source,
+    leaves_host,
 };
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
@@ -34,10 +35,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     }
                     // A bot token goes to the bot API it belongs to.
                     Some(DataKind::Credential) => match chosen {
-                        Chooser::Package(EndpointKind::BareIp) => true,
-                        Chooser::Package(EndpointKind::DropPoint(what)) => {
-                            !matches!(what, "a Telegram bot" | "a Discord webhook")
-                        }
+                        Chooser::Package(EndpointKind::BareIp | EndpointKind::DropPoint(_)) => true,
                         _ => false,
                     },
                     _ => false,
@@ -47,30 +45,11 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         };
         let message = format!(
             "{} reaches {} {} to {}",
-            describe(source),
+            describe_source(source),
             flow.sink.as_str(),
             flow.call,
             describe_destination(flow)
         );
         out.extend(at_flow(rule, pkg, flow, "secret-sent", message));
-    }
-}
-
-pub(crate) fn describe(source: &malpi_python::Source) -> String {
-    use malpi_python::Source::*;
-    match source {
-        Environment => "the whole environment".into(),
-        EnvVariable(v) => format!("environment variable {v}"),
-        FileContent(p) => format!("file `{}`", malpi_python::cut(p, 60)),
-        FileSearch(p) => format!("names of files under `{}`", malpi_python::cut(p, 60)),
-        FoundFile(p) => format!("files found under `{}`", malpi_python::cut(p, 60)),
-        CallerSource(w) => format!("the calling program's code ({w})"),
-        Surveillance(w) => format!("a capture ({w})"),
-        Parameter(p) => format!("argument `{p}`"),
-        HostIdentity(w) => format!("host identity ({w})"),
-        CommandOutput(c) => format!("the output of `{}`", malpi_python::cut(c, 60)),
-        Prompt => "what the user types".into(),
-        NetworkResponse(u) => format!("data downloaded from `{}`", malpi_python::cut(u, 60)),
-        other => format!("{other:?}"),
     }
 }

@@ -40,14 +40,17 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             continue;
         };
         let early = matches!(flow.trigger, Trigger::Install | Trigger::Import);
-        let drop = matches!(endpoint, EndpointKind::DropPoint(_) | EndpointKind::BareIp);
+        let drop = matches!(
+            endpoint,
+            EndpointKind::DropPoint(_) | EndpointKind::BotApi | EndpointKind::BareIp
+        );
         // A tool reporting its platform to its own server when asked is not a beacon.
         if !early && !drop {
             continue;
         }
         let message = format!(
             "{} reaches {} {} to {} ({} trigger)",
-            super::stl010_secret_sent::describe(source),
+            crate::flows::describe_source(source),
             flow.sink.as_str(),
             flow.call,
             describe_destination(flow),

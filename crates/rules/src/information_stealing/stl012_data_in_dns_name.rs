@@ -59,7 +59,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         };
         let message = format!(
             "{} built into host name `{}` and looked up with {}",
-            super::stl010_secret_sent::describe(source),
+            crate::flows::describe_source(source),
             malpi_python::cut(name, 80),
             flow.call
         );
