@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use malpi_rules::VerdictKind;
+use malpi_rules::{RuleId, VerdictKind};
 use malpi_scan::{ScanOptions, scan_path};
 
 const KINDS: &[&str] = &[
@@ -40,7 +40,7 @@ fn the_plain_payload_is_found_on_the_surface() {
     let system = report
         .findings
         .iter()
-        .find(|f| f.rule == "CMD001")
+        .find(|f| f.rule == RuleId::Cmd001)
         .expect("the command");
     assert!(system.decoded_from.is_none());
 }
@@ -57,8 +57,8 @@ fn every_hidden_payload_is_found_through_its_layers() {
         let command = report
             .findings
             .iter()
-            .find(|f| f.rule == "CMD001" && f.decoded_from.is_some());
-        let layered = report.findings.iter().any(|f| f.rule == "TEC010");
+            .find(|f| f.rule == RuleId::Cmd001 && f.decoded_from.is_some());
+        let layered = report.findings.iter().any(|f| f.rule == RuleId::Tec010);
         match command {
             Some(f) if layered && report.verdict == VerdictKind::Malicious => {
                 let via = f.decoded_from.as_deref().unwrap();

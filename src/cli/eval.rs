@@ -48,7 +48,7 @@ struct Side {
     bytes: u64,
     seconds: f64,
     /// Packages each rule fired on (severity low or more).
-    rules: BTreeMap<&'static str, usize>,
+    rules: BTreeMap<malpi_rules::RuleId, usize>,
     flagged: Vec<(String, Vec<String>)>,
     missed: Vec<String>,
     /// Each package, for a comparison with a baseline.
@@ -81,7 +81,7 @@ fn scan_side(
     let start = Instant::now();
     scan_ordered(&inputs, opts, pool, pb.as_ref(), |r: Report| {
         *side.counts.entry(r.verdict.as_str()).or_default() += 1;
-        let mut fired: Vec<&'static str> = r
+        let mut fired: Vec<malpi_rules::RuleId> = r
             .findings
             .iter()
             .filter(|f| f.severity >= Severity::Low)
@@ -208,8 +208,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     println!("\nrule     malicious-pkgs  benign-pkgs   (findings of severity low or more)");
     for rule in malpi_rules::RULES {
         let (mc, bc) = (
-            m.rules.get(rule.id).copied().unwrap_or(0),
-            b.rules.get(rule.id).copied().unwrap_or(0),
+            m.rules.get(&rule.id).copied().unwrap_or(0),
+            b.rules.get(&rule.id).copied().unwrap_or(0),
         );
         if mc + bc > 0 {
             println!(

@@ -113,7 +113,7 @@ pub fn write_text(out: &mut impl Write, r: &Report, opts: TextOptions) -> io::Re
                 severity_color(f.severity),
                 &format!("{:<8}", f.severity.as_str().to_uppercase())
             ),
-            p.paint("1", f.rule),
+            p.paint("1", f.rule.as_str()),
             f.behaviour,
             place,
             trig

@@ -6,12 +6,18 @@ use std::path::Path;
 
 use malpi_python::{FileRole, analyze};
 
-use crate::{Finding, PackageFacts, RULES};
+use crate::{Finding, PackageFacts, RULES, Rule, RuleId};
 
 /// Package-level rules are exercised with real archives in malpi-scan's tests (and the name
 /// checks in malpi-names' own tests; TEC012 needs a package name: malpi-scan's tests).
-const ARCHIVE_RULES: &[&str] = &[
-    "PKG001", "PKG002", "PKG003", "PKG004", "PKG005", "PKG006", "TEC012",
+const ARCHIVE_RULES: &[RuleId] = &[
+    RuleId::Pkg001,
+    RuleId::Pkg002,
+    RuleId::Pkg003,
+    RuleId::Pkg004,
+    RuleId::Pkg005,
+    RuleId::Pkg006,
+    RuleId::Tec012,
 ];
 
 fn load(dir: &Path) -> PackageFacts {
@@ -44,8 +50,7 @@ fn load(dir: &Path) -> PackageFacts {
     pkg
 }
 
-fn run_one(id: &str, dir: &Path) -> Vec<Finding> {
-    let rule = crate::rule(id).unwrap();
+fn run_one(rule: &Rule, dir: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
     (rule.check)(rule, &load(dir), &mut out);
     out
@@ -56,7 +61,7 @@ fn every_rule_has_fixtures_that_hold() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut failures = Vec::new();
     for rule in RULES.iter().filter(|r| !ARCHIVE_RULES.contains(&r.id)) {
-        let dir = root.join(rule.id);
+        let dir = root.join(rule.id.as_str());
         let (pos, neg) = (dir.join("positive"), dir.join("negative"));
         if !pos.is_dir() || !neg.is_dir() {
             failures.push(format!(
@@ -66,7 +71,7 @@ fn every_rule_has_fixtures_that_hold() {
             continue;
         }
         // Every file of a positive fixture shows the rule (a folder can hold several cases).
-        let found = run_one(rule.id, &pos);
+        let found = run_one(rule, &pos);
         for entry in std::fs::read_dir(&pos).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
             if !found.iter().any(|f| f.path == name) {
@@ -76,7 +81,7 @@ fn every_rule_has_fixtures_that_hold() {
                 ));
             }
         }
-        let neg_findings = run_one(rule.id, &neg);
+        let neg_findings = run_one(rule, &neg);
         if !neg_findings.is_empty() {
             failures.push(format!(
                 "{}: negative fixture gave {:?}",
@@ -88,6 +93,19 @@ fn every_rule_has_fixtures_that_hold() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A newcomer finds a rule from its id in one hop: every id has its rule, and the registry
+/// lists each once.
+#[test]
+fn every_id_has_one_registered_rule() {
+    for id in RuleId::ALL {
+        assert_eq!(
+            RULES.iter().filter(|r| r.id == *id).count(),
+            1,
+            "{id} must be registered once in RULES"
+        );
+    }
+}
+
 #[test]
 fn ids_are_unique_and_files_are_named_after_them() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -97,7 +115,7 @@ fn ids_are_unique_and_files_are_named_after_them() {
             "duplicate id {}",
             rule.id
         );
-        let prefix = rule.id.to_ascii_lowercase();
+        let prefix = rule.id.as_str().to_ascii_lowercase();
         let found = std::fs::read_dir(&src)
             .unwrap()
             .flatten()

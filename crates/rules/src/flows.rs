@@ -4,7 +4,8 @@
 
 use malpi_python::{Destination, PackageFlow, SinkKind, Source};
 
-use crate::model::{Finding, PackageFacts, Rule};
+use crate::information_stealing::stl007_exfiltration_endpoint::{SERVICES, Service};
+use crate::model::{Behaviour, Finding, PackageFacts, Rule};
 
 /// How telling the data of a flow is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,7 +106,7 @@ pub fn data_kind(source: &Source) -> Option<DataKind> {
 pub enum EndpointKind {
     /// A service made to receive data or callbacks: a webhook, a request catcher, an
     /// out-of-band domain, a tunnel, a paste, a mock API. Holds what it is.
-    DropPoint(&'static str),
+    DropPoint(Service),
     /// A chat bot's API or a webhook: where stolen data is dropped, and also where the bot's
     /// own token is sent in honest use.
     BotApi,
@@ -129,11 +130,8 @@ pub fn endpoint_kind(text: &str) -> EndpointKind {
     if BOT_APIS.iter().any(|b| lower.contains(b)) {
         return EndpointKind::BotApi;
     }
-    if let Some((_, why)) = crate::information_stealing::stl007_exfiltration_endpoint::ENDPOINTS
-        .iter()
-        .find(|(f, _)| lower.contains(f))
-    {
-        return EndpointKind::DropPoint(why);
+    if let Some((_, service)) = SERVICES.iter().find(|(f, _)| lower.contains(f)) {
+        return EndpointKind::DropPoint(*service);
     }
     let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
     let host = rest
@@ -240,7 +238,7 @@ pub fn at_flow(
     rule: &Rule,
     pkg: &PackageFacts,
     flow: &PackageFlow,
-    behaviour: &str,
+    behaviour: Behaviour,
     message: String,
 ) -> Option<Finding> {
     let file = pkg.files.get(flow.file)?;
@@ -275,7 +273,8 @@ pub fn describe_source(source: &Source) -> String {
 /// What a destination is, in words.
 pub fn describe_destination(flow: &PackageFlow) -> String {
     match (chooser(&flow.destination), flow.destination.text.as_deref()) {
-        (Chooser::Package(EndpointKind::DropPoint(why)), Some(t)) => {
+        (Chooser::Package(EndpointKind::DropPoint(service)), Some(t)) => {
+            let why = service.describe();
             format!("{why} the package names (`{}`)", malpi_python::cut(t, 80))
         }
         (Chooser::Package(EndpointKind::BotApi), Some(t)) => {

@@ -121,13 +121,8 @@ pub fn extract(pkg: &PackageFacts, findings: &[Finding]) -> Vec<Ioc> {
             }
         }
     }
-    for f in findings
-        .iter()
-        .filter(|f| matches!(f.rule, "STL003" | "STL004" | "STL006" | "FIL002"))
-    {
-        if let Some(path) = f.message.split('`').nth(1) {
-            add("path", path);
-        }
+    for path in findings.iter().filter_map(|f| f.target_path.as_deref()) {
+        add("path", path);
     }
     set.into_iter().collect()
 }

@@ -5,6 +5,7 @@
 //! say what they saw; `verdict` alone decides what it means.
 
 mod flows;
+mod id;
 mod model;
 mod names;
 pub mod text;
@@ -123,10 +124,8 @@ pub static RULES: &[&Rule] = &[
 
 /// Look a rule up by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.id.eq_ignore_ascii_case(id))
+    let id = RuleId::parse(id)?;
+    RULES.iter().copied().find(|r| r.id == id)
 }
 
 /// Run every rule over a package's facts.

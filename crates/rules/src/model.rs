@@ -3,6 +3,8 @@
 use malpi_python::{FileFacts, Span, Trigger};
 use serde::Serialize;
 
+pub use crate::id::{Behaviour, RuleId};
+
 /// The study's five behaviour categories, plus the two kinds of evidence that are not
 /// behaviour: anti-detection techniques and package-level (archive, metadata) oddities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -70,9 +72,9 @@ impl Severity {
 /// One piece of evidence, explained.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub category: Category,
-    pub behaviour: String,
+    pub behaviour: Behaviour,
     pub severity: Severity,
     pub confidence: f64,
     pub path: String,
@@ -99,6 +101,10 @@ pub struct Finding {
     /// `reached_by` (`None` for findings about the package or a non-Python member).
     #[serde(skip)]
     pub scope: Option<malpi_python::ScopeId>,
+    /// The file path the code targets, as written (`~/.aws/credentials`, a startup folder):
+    /// an indicator a defender can watch.
+    #[serde(skip)]
+    pub target_path: Option<String>,
 }
 
 /// A member of the package that is not Python source (or is, but is also listed here).
@@ -160,7 +166,7 @@ impl PackageFacts {
 
 /// A rule: its metadata next to its check.
 pub struct Rule {
-    pub id: &'static str,
+    pub id: RuleId,
     pub name: &'static str,
     pub category: Category,
     /// Severity of the rule's typical finding; a check may raise or lower it per finding.
@@ -176,13 +182,19 @@ impl Rule {
         file: &FileFacts,
         span: Span,
         trigger: Trigger,
-        behaviour: &str,
+        behaviour: Behaviour,
         message: String,
     ) -> Finding {
+        debug_assert_eq!(
+            behaviour.category(),
+            self.category,
+            "{} reports {behaviour}",
+            self.id
+        );
         Finding {
             rule: self.id,
             category: self.category,
-            behaviour: format!("{}/{}", self.category.as_str(), behaviour),
+            behaviour,
             severity: self.severity,
             confidence: 0.9,
             path: file.path.clone(),
@@ -196,15 +208,22 @@ impl Rule {
             reached_by: Vec::new(),
             flow: Vec::new(),
             scope: Some(span.scope),
+            target_path: None,
         }
     }
 
     /// A finding about the package as a whole, or a non-Python member.
-    pub fn about(&self, path: &str, behaviour: &str, message: String) -> Finding {
+    pub fn about(&self, path: &str, behaviour: Behaviour, message: String) -> Finding {
+        debug_assert_eq!(
+            behaviour.category(),
+            self.category,
+            "{} reports {behaviour}",
+            self.id
+        );
         Finding {
             rule: self.id,
             category: self.category,
-            behaviour: format!("{}/{}", self.category.as_str(), behaviour),
+            behaviour,
             severity: self.severity,
             confidence: 0.9,
             path: path.to_string(),
@@ -218,6 +237,7 @@ impl Rule {
             reached_by: Vec::new(),
             flow: Vec::new(),
             scope: None,
+            target_path: None,
         }
     }
 }
@@ -229,6 +249,10 @@ impl Finding {
     }
     pub fn confidence(mut self, c: f64) -> Self {
         self.confidence = c;
+        self
+    }
+    pub fn targeting(mut self, path: &str) -> Self {
+        self.target_path = Some(path.to_string());
         self
     }
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 
 mod support;
 
+use malpi_rules::RuleId;
 use malpi_scan::{PackageInfo, PackageKind, Report, ScanOptions, scan_bytes};
 
 fn tar_with(entries: &[(tar::Header, &[u8])]) -> Vec<u8> {
@@ -66,7 +67,7 @@ fn links_and_devices_are_reported_not_followed() {
         ]),
     );
     assert!(
-        r.findings.iter().any(|f| f.rule == "PKG002"),
+        r.findings.iter().any(|f| f.rule == RuleId::Pkg002),
         "{:?}",
         r.findings
     );
@@ -112,7 +113,7 @@ fn a_hundred_thousand_members_trip_the_member_limit() {
         "{:?}",
         r.errors
     );
-    assert!(r.findings.iter().any(|f| f.rule == "PKG001"));
+    assert!(r.findings.iter().any(|f| f.rule == RuleId::Pkg001));
 }
 
 #[test]
@@ -128,12 +129,12 @@ fn parser_recursion_bombs_and_broken_text_are_analysed_token_by_token() {
         "{:?}",
         r.errors
     );
-    assert!(r.findings.iter().any(|f| f.rule == "CMD001"));
+    assert!(r.findings.iter().any(|f| f.rule == RuleId::Cmd001));
 
     let broken = b"import os\x00\nos.system('\xff\xfe id')\ndef (:\n";
     let r = scan("broken.py", broken);
     assert!(
-        r.findings.iter().any(|f| f.rule == "CMD001"),
+        r.findings.iter().any(|f| f.rule == RuleId::Cmd001),
         "{:?}",
         r.findings
     );
@@ -241,5 +242,5 @@ fn code_kept_per_package_stops_at_its_limit() {
         "{:?}",
         r.errors
     );
-    assert!(r.findings.iter().any(|f| f.rule == "PKG001"));
+    assert!(r.findings.iter().any(|f| f.rule == RuleId::Pkg001));
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 mod support;
 use std::time::{Duration, Instant};
 
-use malpi_rules::VerdictKind;
+use malpi_rules::{RuleId, VerdictKind};
 use malpi_scan::{PackageInfo, PackageKind, Report, ScanOptions, scan_bytes};
 use zip::write::SimpleFileOptions;
 
@@ -81,7 +81,7 @@ fn an_overlapping_entries_bomb_stops_at_a_limit() {
     assert!(bomb.len() < 200_000, "{} bytes", bomb.len());
     let (r, took) = scan_timed("overlap.zip", &bomb);
     assert!(
-        r.findings.iter().any(|f| f.rule == "PKG001") || !r.errors.is_empty(),
+        r.findings.iter().any(|f| f.rule == RuleId::Pkg001) || !r.errors.is_empty(),
         "{r:#?}"
     );
     assert!(took < Duration::from_secs(60), "{took:?}");

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use malpi_rules::VerdictKind;
+use malpi_rules::{RuleId, VerdictKind};
 use malpi_scan::{Limits, PackageInfo, PackageKind, Report, ScanOptions, scan_bytes};
 
 const EVIL_SETUP: &str = "import base64\nfrom setuptools import setup\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik='))\nsetup(name='evil')\n";
@@ -68,7 +68,7 @@ fn malicious_sdist_is_explained_down_to_the_line() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.rule == "EXE001")
+        .find(|f| f.rule == RuleId::Exe001)
         .expect("EXE001");
     assert_eq!((f.path.as_str(), f.line), ("evil-0.1/setup.py", 3));
     assert!(f.snippet.contains("b64decode"));
@@ -106,7 +106,10 @@ fn wheel_named_tar_gz_is_read_as_wheel_and_pth_found() {
         ]),
     );
     assert_eq!(r.package.kind, PackageKind::Wheel);
-    assert!(r.findings.iter().any(|f| f.rule == "TEC001"), "{r:#?}");
+    assert!(
+        r.findings.iter().any(|f| f.rule == RuleId::Tec001),
+        "{r:#?}"
+    );
     assert_eq!(r.verdict, VerdictKind::Malicious);
     assert!(
         r.iocs
@@ -126,7 +129,10 @@ fn path_traversal_member_is_a_finding() {
             ("../../etc/cron.d/x", b"* * * * * root id\n"),
         ]),
     );
-    assert!(r.findings.iter().any(|f| f.rule == "PKG002"), "{r:#?}");
+    assert!(
+        r.findings.iter().any(|f| f.rule == RuleId::Pkg002),
+        "{r:#?}"
+    );
 }
 
 #[test]
@@ -148,7 +154,10 @@ fn zip_bomb_trips_a_limit_with_a_finding_and_an_error() {
             ..ScanOptions::default()
         },
     );
-    assert!(r.findings.iter().any(|f| f.rule == "PKG001"), "{r:#?}");
+    assert!(
+        r.findings.iter().any(|f| f.rule == RuleId::Pkg001),
+        "{r:#?}"
+    );
     assert!(!r.errors.is_empty());
     assert_ne!(r.verdict, VerdictKind::Error);
 }
@@ -188,7 +197,7 @@ fn shipped_executable_is_reported() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "PKG003" && f.path.ends_with("tool.exe")),
+            .any(|f| f.rule == RuleId::Pkg003 && f.path.ends_with("tool.exe")),
         "{r:#?}"
     );
 }
@@ -216,12 +225,22 @@ fn a_squatting_name_is_suspicious_alone_and_malicious_with_install_code() {
     };
     let squat_alone = scan("/x/reqeusts-1.0.tar.gz", &sdist("reqeusts", empty));
     assert_eq!(squat_alone.verdict, VerdictKind::Suspicious);
-    assert!(squat_alone.findings.iter().any(|f| f.rule == "PKG004"));
+    assert!(
+        squat_alone
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::Pkg004)
+    );
     assert_eq!(squat_alone.metadata.as_ref().unwrap().name, "reqeusts");
     let squat_with_code = scan("/x/reqeusts-1.0.tar.gz", &sdist("reqeusts", setup));
     assert_eq!(squat_with_code.verdict, VerdictKind::Malicious);
     let honest_name = scan("/x/requests-1.0.tar.gz", &sdist("requests", empty));
-    assert!(honest_name.findings.iter().all(|f| f.rule != "PKG004"));
+    assert!(
+        honest_name
+            .findings
+            .iter()
+            .all(|f| f.rule != RuleId::Pkg004)
+    );
 }
 
 #[test]
@@ -248,7 +267,7 @@ fn a_working_copy_of_the_imitated_project_with_code_added_is_named() {
         .collect();
     let r = scan("/x/reqeusts-1.0.tar.gz", &targz(&refs));
     assert!(
-        r.findings.iter().any(|f| f.rule == "TEC012"),
+        r.findings.iter().any(|f| f.rule == RuleId::Tec012),
         "{:?}",
         r.findings
     );

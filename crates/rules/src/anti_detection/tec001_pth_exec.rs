@@ -1,10 +1,11 @@
 //! TEC001 pth-code: a `.pth` file with an `import` line. Python runs such lines at every
 //! interpreter start, so code there runs without the package ever being imported.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC001",
+    id: RuleId::Tec001,
     name: "pth-code",
     category: Category::AntiDetection,
     severity: Severity::Medium,
@@ -27,7 +28,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 call.span,
                 call.trigger,
-                "pth-exec",
+                Behaviour::PthExec,
                 format!("runs {} at every interpreter start-up", call.name),
             )
             .severity(if file.calls.len() > 1 {

@@ -1,10 +1,11 @@
 //! TEC002 hidden-code: code pushed far to the right behind whitespace, so that an editor or
 //! a diff shows an empty line.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC002",
+    id: RuleId::Tec002,
     name: "hidden-code",
     category: Category::AntiDetection,
     severity: Severity::High,
@@ -27,7 +28,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                         file,
                         span,
                         malpi_python::Trigger::Import,
-                        "hidden-whitespace",
+                        Behaviour::HiddenWhitespace,
                         format!("code hidden after {RUN}+ blanks at column {}", span.column),
                     ));
                 }

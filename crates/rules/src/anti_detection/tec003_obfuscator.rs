@@ -1,10 +1,11 @@
 //! TEC003 obfuscator-signature: the fingerprints of known Python obfuscators (PyArmor,
 //! pyobfuscate-style lambda loaders, Hyperion, BlankOBF) and of very long encoded blobs.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC003",
+    id: RuleId::Tec003,
     name: "obfuscator-signature",
     category: Category::AntiDetection,
     severity: Severity::Medium,
@@ -31,7 +32,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     s.span,
                     s.trigger,
-                    "obfuscator",
+                    Behaviour::Obfuscator,
                     format!("carries the signature of {why}"),
                 ));
             }
@@ -45,7 +46,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     c.span,
                     c.trigger,
-                    "obfuscator",
+                    Behaviour::Obfuscator,
                     "decompresses a reversed blob (pyobfuscate-style loader)".into(),
                 )
                 .severity(Severity::High),
@@ -61,7 +62,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     blob.span,
                     blob.trigger,
-                    "encoded-blob",
+                    Behaviour::EncodedBlob,
                     format!("holds a {}-character encoded blob", blob.value.len()),
                 )
                 .severity(Severity::Low),

@@ -3,6 +3,7 @@
 //! `lIlIlI`, `O0O0O0`). Obfuscators emit both; people writing a library emit neither. Only
 //! files that run strings as code are read: without an exec the trick hides nothing.
 
+use crate::id::{Behaviour, RuleId};
 use std::sync::LazyLock;
 
 use regex::bytes::Regex;
@@ -11,7 +12,7 @@ use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::is_exec;
 
 pub static RULE: Rule = Rule {
-    id: "TEC004",
+    id: RuleId::Tec004,
     name: "obfuscated-text",
     category: Category::AntiDetection,
     severity: Severity::Medium,
@@ -80,7 +81,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             file,
             span,
             exec.trigger,
-            "obfuscated-text",
+            Behaviour::ObfuscatedText,
             format!(
                 "written to be unreadable ({}) and runs strings as code",
                 what.join(", ")

@@ -2,10 +2,11 @@
 //! editor show code in another order than Python runs it; zero-width characters hide text
 //! inside names and strings. Neither has a place in a library's source.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC005",
+    id: RuleId::Tec005,
     name: "invisible-unicode",
     category: Category::AntiDetection,
     severity: Severity::High,
@@ -28,7 +29,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 span,
                 malpi_python::Trigger::Import,
-                "invisible-unicode",
+                Behaviour::InvisibleUnicode,
                 format!(
                     "holds {what} U+{:04X}: the code shown is not the code run",
                     c as u32

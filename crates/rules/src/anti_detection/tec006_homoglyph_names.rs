@@ -3,10 +3,11 @@
 //! (full-width) is `requests` to the interpreter but not to a reviewer's search; a Cyrillic
 //! `о` inside a Latin name makes a second name that looks like the first.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC006",
+    id: RuleId::Tec006,
     name: "homoglyph-names",
     category: Category::AntiDetection,
     severity: Severity::Medium,
@@ -25,7 +26,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 span,
                 malpi_python::Trigger::Import,
-                "homoglyph-names",
+                Behaviour::HomoglyphNames,
                 format!("names `{name}` with {why}"),
             ));
         }

@@ -2,11 +2,12 @@
 //! itself (`__import__('builtins').exec(...)`, `getattr(__builtins__, 'exec')`) instead of the
 //! plain name: a shape chosen to slip past checks (and sandboxes) that look for the name.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule};
 use crate::names::is_exec;
 
 pub static RULE: Rule = Rule {
-    id: "TEC007",
+    id: RuleId::Tec007,
     name: "sandbox-escape",
     category: Category::AntiDetection,
     severity: crate::model::Severity::Medium,
@@ -33,7 +34,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "sandbox-escape",
+                    Behaviour::SandboxEscape,
                     format!("reaches {} through the builtins module", call.name),
                 ));
                 break;

@@ -2,11 +2,12 @@
 //! module (`python -c "from other import x"`) or runs a module (`python -m pkg.mod`), so the
 //! payload lives in code that the setup script itself never names as an import.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_command;
 
 pub static RULE: Rule = Rule {
-    id: "TEC008",
+    id: RuleId::Tec008,
     name: "indirect-import",
     category: Category::AntiDetection,
     severity: Severity::Medium,
@@ -35,7 +36,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "indirect-import",
+                    Behaviour::IndirectImport,
                     format!("starts Python to import `{target}`"),
                 )
                 .severity(sev),
@@ -63,7 +64,7 @@ fn squatting_dependencies(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding
         if let Some(squat) = popular.check(&dep).filter(|s| s.kind.is_unmistakable()) {
             out.push(rule.about(
                 "",
-                "indirect-import",
+                Behaviour::IndirectImport,
                 format!(
                     "depends on `{dep}`, which imitates `{}` ({})",
                     squat.imitates, squat.kind
@@ -91,7 +92,7 @@ fn dependencies_from_urls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut
                     file,
                     call.span,
                     call.trigger,
-                    "indirect-import",
+                    Behaviour::IndirectImport,
                     format!(
                         "installs a dependency from a URL: `{}`",
                         malpi_python::cut(dep, 120)

@@ -2,11 +2,12 @@
 //! payload travels as pixels or as bytes appended to a picture (steganography), where no
 //! scanner of Python text looks.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::{is_decode, is_exec};
 
 pub static RULE: Rule = Rule {
-    id: "TEC009",
+    id: RuleId::Tec009,
     name: "image-payload",
     category: Category::AntiDetection,
     severity: Severity::High,
@@ -45,7 +46,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             file,
             exec.span,
             exec.trigger,
-            "image-payload",
+            Behaviour::ImagePayload,
             format!("reads an image and runs code with {}", exec.name),
         ));
     }

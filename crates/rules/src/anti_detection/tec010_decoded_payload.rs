@@ -3,10 +3,11 @@
 //! statically and scanned like a file; this finding names the layer, and the findings inside
 //! it carry the chain that produced them.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC010",
+    id: RuleId::Tec010,
     name: "decoded-payload",
     category: Category::AntiDetection,
     // Hiding code is itself telling (suspicious); what the code does decides the rest.
@@ -24,7 +25,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 code.span,
                 code.trigger,
-                "decoded-payload",
+                Behaviour::DecodedPayload,
                 format!(
                     "{what} {} bytes of code decoded through {chain} (layer {}): `{}`",
                     code.size, code.depth, code.first_line
@@ -37,7 +38,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     malpi_python::Span::default(),
                     malpi_python::Trigger::Import,
-                    "decoding-budget",
+                    Behaviour::DecodingBudget,
                     format!("decoding stopped at the budget: {why}"),
                 )
                 .severity(Severity::Medium),

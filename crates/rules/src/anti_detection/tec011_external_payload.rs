@@ -3,11 +3,12 @@
 //! decoder between the download and the exec it is a multi-stage request: the server sends
 //! an encoded stage that the package unwraps.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::{is_decode, remote_code_runs};
 
 pub static RULE: Rule = Rule {
-    id: "TEC011",
+    id: RuleId::Tec011,
     name: "external-payload",
     category: Category::AntiDetection,
     severity: Severity::High,
@@ -26,12 +27,12 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .collect();
             let (behaviour, message) = if decoders.is_empty() {
                 (
-                    "external-payload",
+                    Behaviour::ExternalPayload,
                     format!("runs code fetched with {source}"),
                 )
             } else {
                 (
-                    "multi-stage-request",
+                    Behaviour::MultiStageRequest,
                     format!(
                         "runs code fetched with {source} and unwrapped with {}",
                         decoders.join(", ")

@@ -2,10 +2,11 @@
 //! it imitates (its import package, many modules) with behaviour added: the real library
 //! works, so nothing looks wrong to the victim, while the added code runs.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "TEC012",
+    id: RuleId::Tec012,
     name: "behaviour-overlap",
     category: Category::AntiDetection,
     severity: Severity::High,
@@ -27,8 +28,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         return;
     }
     out.push(rule.about(
-        "",
-        "behaviour-overlap",
+        "", Behaviour::BehaviourOverlap,
         format!(
             "ships {copied} modules of `{}` under the name `{}`: a working copy that hides what was added",
             squat.imitates, pkg.name

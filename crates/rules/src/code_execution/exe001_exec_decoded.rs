@@ -2,11 +2,12 @@
 //! (`exec(base64.b64decode(...))`, `exec(zlib.decompress(...))`, `marshal.loads`): the usual
 //! wrapping of a hidden payload.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::{is_decode, is_exec};
 
 pub static RULE: Rule = Rule {
-    id: "EXE001",
+    id: RuleId::Exe001,
     name: "exec-decoded",
     category: Category::CodeExecution,
     severity: Severity::High,
@@ -32,7 +33,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                         file,
                         call.span,
                         call.trigger,
-                        "exec-decoded",
+                        Behaviour::ExecDecoded,
                         format!("{} runs code decoded with {decoder}", call.name),
                     )
                     .severity(sev),

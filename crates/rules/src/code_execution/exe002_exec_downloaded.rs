@@ -1,10 +1,11 @@
 //! EXE002 exec-downloaded: runs code fetched from the network (`exec(requests.get(u).text)`,
 //! `exec(urlopen(u).read())`): the second stage arrives at run time, out of the scanner's sight.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "EXE002",
+    id: RuleId::Exe002,
     name: "exec-downloaded",
     category: Category::CodeExecution,
     severity: Severity::Critical,
@@ -19,7 +20,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 call.span,
                 call.trigger,
-                "exec-downloaded",
+                Behaviour::ExecDownloaded,
                 format!("{} runs code fetched with {source}", call.name),
             ));
         }

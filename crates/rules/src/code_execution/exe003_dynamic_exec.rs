@@ -1,11 +1,12 @@
 //! EXE003 dynamic-exec: runs a string as code at install or import time. Templating
 //! libraries do this at run time; few honest packages do it while installing.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_exec;
 
 pub static RULE: Rule = Rule {
-    id: "EXE003",
+    id: RuleId::Exe003,
     name: "dynamic-exec",
     category: Category::CodeExecution,
     severity: Severity::Low,
@@ -37,7 +38,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "dynamic-exec",
+                    Behaviour::DynamicExec,
                     format!("{} runs a string as code{what}", call.name),
                 )
                 .severity(sev),

@@ -4,11 +4,12 @@
 //! from a server the package names is not in the package for anyone to review.
 
 use crate::flows::{DataKind, at_flow, data_kind};
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use malpi_python::SinkKind;
 
 pub static RULE: Rule = Rule {
-    id: "EXE004",
+    id: RuleId::Exe004,
     name: "downloaded-code-run",
     category: Category::CodeExecution,
     severity: Severity::High,
@@ -59,6 +60,12 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             },
             flow.call
         );
-        out.extend(at_flow(rule, pkg, flow, "downloaded-code-run", message));
+        out.extend(at_flow(
+            rule,
+            pkg,
+            flow,
+            Behaviour::DownloadedCodeRun,
+            message,
+        ));
     }
 }

@@ -3,11 +3,12 @@
 //! A capability on its own (build scripts run compilers, tools call git); it weighs when it
 //! runs at install or import time, and feeds the verdict's combinations.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_command;
 
 pub static RULE: Rule = Rule {
-    id: "CMD001",
+    id: RuleId::Cmd001,
     name: "shell-command",
     category: Category::CommandExecution,
     severity: Severity::Low,
@@ -38,7 +39,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "shell",
+                    Behaviour::Shell,
                     format!(
                         "runs a command with {}{what} at {} time",
                         call.name,

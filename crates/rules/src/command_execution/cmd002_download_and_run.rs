@@ -1,10 +1,11 @@
 //! CMD002 download-and-run-command: a command line that fetches and runs code, or hides what
 //! it runs (`curl … | sh`, `powershell -EncodedCommand`, `certutil -urlcache`, `mshta http…`).
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "CMD002",
+    id: RuleId::Cmd002,
     name: "download-and-run-command",
     category: Category::CommandExecution,
     severity: Severity::High,
@@ -130,7 +131,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     s.span,
                     s.trigger,
-                    "download-and-run",
+                    Behaviour::DownloadAndRun,
                     format!("{why}: `{}`", malpi_python::cut(&s.value, 160)),
                 ));
             }

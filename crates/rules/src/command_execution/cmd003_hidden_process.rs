@@ -1,11 +1,12 @@
 //! CMD003 hidden-process: a command started so that the user does not see it (no window,
 //! detached), the way droppers start their payload.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::is_command;
 
 pub static RULE: Rule = Rule {
-    id: "CMD003",
+    id: RuleId::Cmd003,
     name: "hidden-process",
     category: Category::CommandExecution,
     severity: Severity::Medium,
@@ -41,7 +42,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "hidden-window",
+                    Behaviour::HiddenWindow,
                     format!("starts {} with a hidden window", call.name),
                 ));
             }

@@ -1,11 +1,12 @@
 //! FIL001 drop-executable: writes a program or script to disk, or saves downloaded content
 //! as a file: the dropper's first half.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::is_download;
 
 pub static RULE: Rule = Rule {
-    id: "FIL001",
+    id: RuleId::Fil001,
     name: "drop-executable",
     category: Category::FileOperation,
     severity: Severity::Medium,
@@ -25,17 +26,17 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         // a program being dropped, whatever variable carries its name.
         let saves_download = out[before..]
             .iter()
-            .any(|f| f.behaviour.ends_with("/save-download"));
+            .any(|f| f.behaviour == Behaviour::SaveDownload);
         let drops = out[before..]
             .iter()
-            .any(|f| f.behaviour.ends_with("/drop-executable"));
+            .any(|f| f.behaviour == Behaviour::DropExecutable);
         if saves_download && !drops {
             if let Some(s) = file.strings.iter().find(|s| names_a_program(&s.value)) {
                 out.push(rule.at(
                     file,
                     s.span,
                     s.trigger,
-                    "drop-executable",
+                    Behaviour::DropExecutable,
                     format!(
                         "saves a download and names a program `{}`",
                         malpi_python::cut(&s.value, 100)
@@ -74,7 +75,7 @@ fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Findin
                         file,
                         call.span,
                         call.trigger,
-                        "save-download",
+                        Behaviour::SaveDownload,
                         format!("saves a download to disk with {}", call.name),
                     )
                     .severity(Severity::High),
@@ -99,7 +100,7 @@ fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Findin
                         file,
                         call.span,
                         call.trigger,
-                        "save-download",
+                        Behaviour::SaveDownload,
                         "writes downloaded content to a file".into(),
                     )
                     .severity(Severity::High),
@@ -126,7 +127,7 @@ fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Findin
                         file,
                         call.span,
                         call.trigger,
-                        "drop-executable",
+                        Behaviour::DropExecutable,
                         format!(
                             "writes an executable file `{}`",
                             malpi_python::cut(&target, 100)

@@ -1,10 +1,11 @@
 //! FIL002 persistence: makes something run again later: startup folders, Run keys, cron,
 //! systemd units, shell profiles, launch agents, scheduled tasks.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "FIL002",
+    id: RuleId::Fil002,
     name: "persistence",
     category: Category::FileOperation,
     severity: Severity::High,
@@ -36,16 +37,19 @@ pub static LOCATIONS: crate::text::Fragments = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
         for (s, _, why) in crate::text::matches(pkg, fi, LOCATIONS) {
-            out.push(rule.at(
-                file,
-                s.span,
-                s.trigger,
-                "persistence",
-                format!(
-                    "persists through {why}: `{}`",
-                    malpi_python::cut(&s.value, 120)
-                ),
-            ));
+            out.push(
+                rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    Behaviour::Persistence,
+                    format!(
+                        "persists through {why}: `{}`",
+                        malpi_python::cut(&s.value, 120)
+                    ),
+                )
+                .targeting(&malpi_python::cut(&s.value, 120)),
+            );
         }
         for call in file.calls.iter().filter(|c| {
             matches!(
@@ -63,7 +67,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "registry",
+                    Behaviour::Registry,
                     format!("writes the registry with {}", call.name),
                 )
                 .severity(sev),
@@ -82,7 +86,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "shell-profile",
+                    Behaviour::ShellProfile,
                     format!("appends to the shell profile `{target}`"),
                 ));
             }

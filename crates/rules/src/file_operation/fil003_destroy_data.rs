@@ -1,10 +1,11 @@
 //! FIL003 destroy-data: deletes the user's data or the system (rmtree of home or root,
 //! `rm -rf /`, `del /f /s /q`, formatting drives).
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "FIL003",
+    id: RuleId::Fil003,
     name: "destroy-data",
     category: Category::FileOperation,
     severity: Severity::High,
@@ -35,7 +36,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     s.span,
                     s.trigger,
-                    "destroy",
+                    Behaviour::Destroy,
                     format!("{why}: `{}`", malpi_python::cut(&s.value, 120)),
                 ));
             }
@@ -53,7 +54,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "destroy",
+                    Behaviour::Destroy,
                     "removes the home folder or the file system root".into(),
                 ));
             }

@@ -2,11 +2,12 @@
 //!
 //! Harmless alone; sent out at install time it is the dependency-confusion probe pattern.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_fingerprint;
 
 pub static RULE: Rule = Rule {
-    id: "STL001",
+    id: RuleId::Stl001,
     name: "host-fingerprint",
     category: Category::InformationStealing,
     severity: Severity::Low,
@@ -23,7 +24,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "host-fingerprint",
+                    Behaviour::HostFingerprint,
                     format!("reads host identity with {}", call.name),
                 )
                 .severity(sev),
@@ -44,7 +45,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "recon-command",
+                    Behaviour::ReconCommand,
                     format!("runs `{recon}` to learn about the host"),
                 )
                 .severity(sev),
@@ -55,7 +56,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 s.span,
                 s.trigger,
-                "public-ip",
+                Behaviour::PublicIp,
                 format!("looks up the public IP address ({frag})"),
             ));
         }

@@ -1,10 +1,11 @@
 //! STL002 environment-dump: takes the whole environment (`dict(os.environ)`,
 //! `os.environ.items()`) or names secret variables; tokens and keys live there.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL002",
+    id: RuleId::Stl002,
     name: "environment-dump",
     category: Category::InformationStealing,
     severity: Severity::Medium,
@@ -51,7 +52,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "environment",
+                    Behaviour::Environment,
                     format!("collects the whole environment with {}", call.name),
                 ));
             }
@@ -63,7 +64,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                         file,
                         s.span,
                         s.trigger,
-                        "secret-variable",
+                        Behaviour::SecretVariable,
                         format!("reads the secret variable {}", frag.to_ascii_uppercase()),
                     )
                     .severity(Severity::Low),

@@ -1,10 +1,11 @@
 //! STL003 credential-files: names files that hold credentials (SSH keys, cloud and package
 //! registry credentials, shell history, system password files).
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL003",
+    id: RuleId::Stl003,
     name: "credential-files",
     category: Category::InformationStealing,
     severity: Severity::Medium,
@@ -60,10 +61,11 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                         file,
                         s.span,
                         s.trigger,
-                        "credential-files",
+                        Behaviour::CredentialFiles,
                         format!("refers to {why}: `{}`", malpi_python::cut(&s.value, 100)),
                     )
-                    .severity(severity),
+                    .severity(severity)
+                    .targeting(&malpi_python::cut(&s.value, 100)),
                 );
             }
         }

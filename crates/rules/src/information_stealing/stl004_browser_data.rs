@@ -1,10 +1,11 @@
 //! STL004 browser-data: reaches into browser profiles for saved passwords, cookies and the
 //! key that decrypts them.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL004",
+    id: RuleId::Stl004,
     name: "browser-data",
     category: Category::InformationStealing,
     severity: Severity::High,
@@ -45,7 +46,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     s.span,
                     s.trigger,
-                    "browser-credentials",
+                    Behaviour::BrowserCredentials,
                     format!("reads {why}"),
                 )
                 .severity(sev),

@@ -1,10 +1,11 @@
 //! STL005 discord-token: the Discord token grabber signature: the client's leveldb store
 //! and the token format.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL005",
+    id: RuleId::Stl005,
     name: "discord-token",
     category: Category::InformationStealing,
     severity: Severity::High,
@@ -44,7 +45,13 @@ pub static MARKERS: crate::text::Fragments = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
         for (s, _, why) in crate::text::matches(pkg, fi, MARKERS) {
-            out.push(rule.at(file, s.span, s.trigger, "discord-token", why.to_string()));
+            out.push(rule.at(
+                file,
+                s.span,
+                s.trigger,
+                Behaviour::DiscordToken,
+                why.to_string(),
+            ));
         }
     }
 }

@@ -1,10 +1,11 @@
 //! STL006 crypto-wallets: reaches for cryptocurrency wallet files and extensions, or watches
 //! the clipboard for wallet addresses to replace.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL006",
+    id: RuleId::Stl006,
     name: "crypto-wallets",
     category: Category::InformationStealing,
     severity: Severity::High,
@@ -34,7 +35,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 s.span,
                 s.trigger,
-                "crypto-wallet",
+                Behaviour::CryptoWallet,
                 format!("reads {why}"),
             ));
         }
@@ -63,7 +64,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     c.span,
                     c.trigger,
-                    "clipboard-hijack",
+                    Behaviour::ClipboardHijack,
                     "reads the clipboard, matches wallet addresses and writes it back".into(),
                 )
                 .severity(Severity::Critical),

@@ -1,10 +1,11 @@
 //! STL007 exfiltration-endpoint: names a service that receives stolen data or callbacks:
 //! Discord webhooks, Telegram bots, request catchers, out-of-band interaction domains.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL007",
+    id: RuleId::Stl007,
     name: "exfiltration-endpoint",
     category: Category::InformationStealing,
     severity: Severity::Medium,
@@ -12,57 +13,121 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-pub static ENDPOINTS: crate::text::Fragments = &[
-    ("discord.com/api/webhooks", "a Discord webhook"),
-    ("discordapp.com/api/webhooks", "a Discord webhook"),
-    ("canary.discord.com/api/webhooks", "a Discord webhook"),
-    ("ptb.discord.com/api/webhooks", "a Discord webhook"),
-    ("api.telegram.org/bot", "a Telegram bot"),
-    ("webhook.site", "a request catcher"),
-    ("pipedream.net", "a request catcher"),
-    ("requestbin", "a request catcher"),
-    ("burpcollaborator.net", "a Burp Collaborator callback"),
-    ("oastify.com", "an out-of-band callback domain"),
-    ("interact.sh", "an out-of-band callback domain"),
-    ("oast.fun", "an out-of-band callback domain"),
-    ("oast.pro", "an out-of-band callback domain"),
-    ("oast.live", "an out-of-band callback domain"),
-    ("oast.site", "an out-of-band callback domain"),
-    ("oast.online", "an out-of-band callback domain"),
-    ("oast.me", "an out-of-band callback domain"),
-    ("canarytokens.com", "a canary token callback"),
-    ("dnslog.cn", "a DNS callback logger"),
-    ("ceye.io", "a DNS callback logger"),
-    ("ngrok.io", "a tunnel endpoint"),
-    ("ngrok-free.app", "a tunnel endpoint"),
-    ("ngrok.app", "a tunnel endpoint"),
-    ("trycloudflare.com", "a tunnel endpoint"),
-    ("serveo.net", "a tunnel endpoint"),
-    ("transfer.sh", "an anonymous file drop"),
-    ("anonfiles.com", "an anonymous file drop"),
-    ("gofile.io", "an anonymous file drop"),
-    ("pastebin.com/raw", "a raw paste"),
-    ("hastebin.com", "a raw paste"),
+/// The kinds of service that receive what is sent to them and show it to whoever set them up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    DiscordWebhook,
+    TelegramBot,
+    RequestCatcher,
+    Collaborator,
+    OutOfBand,
+    CanaryToken,
+    DnsLogger,
+    Tunnel,
+    FileDrop,
+    RawPaste,
+}
+
+impl Service {
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Service::DiscordWebhook => "a Discord webhook",
+            Service::TelegramBot => "a Telegram bot",
+            Service::RequestCatcher => "a request catcher",
+            Service::Collaborator => "a Burp Collaborator callback",
+            Service::OutOfBand => "an out-of-band callback domain",
+            Service::CanaryToken => "a canary token callback",
+            Service::DnsLogger => "a DNS callback logger",
+            Service::Tunnel => "a tunnel endpoint",
+            Service::FileDrop => "an anonymous file drop",
+            Service::RawPaste => "a raw paste",
+        }
+    }
+
+    /// What naming it shows: a drop point exists to receive data; tunnels, file drops and
+    /// pastes have honest users too (pyngrok, sharing a file).
+    pub const fn behaviour(self) -> Behaviour {
+        match self {
+            Service::Tunnel => Behaviour::TunnelEndpoint,
+            Service::FileDrop | Service::RawPaste => Behaviour::FileDropEndpoint,
+            _ => Behaviour::DropEndpoint,
+        }
+    }
+}
+
+/// Each service's address fragment, lower case.
+pub const SERVICES: [(&str, Service); 30] = [
+    ("discord.com/api/webhooks", Service::DiscordWebhook),
+    ("discordapp.com/api/webhooks", Service::DiscordWebhook),
+    ("canary.discord.com/api/webhooks", Service::DiscordWebhook),
+    ("ptb.discord.com/api/webhooks", Service::DiscordWebhook),
+    ("api.telegram.org/bot", Service::TelegramBot),
+    ("webhook.site", Service::RequestCatcher),
+    ("pipedream.net", Service::RequestCatcher),
+    ("requestbin", Service::RequestCatcher),
+    ("burpcollaborator.net", Service::Collaborator),
+    ("oastify.com", Service::OutOfBand),
+    ("interact.sh", Service::OutOfBand),
+    ("oast.fun", Service::OutOfBand),
+    ("oast.pro", Service::OutOfBand),
+    ("oast.live", Service::OutOfBand),
+    ("oast.site", Service::OutOfBand),
+    ("oast.online", Service::OutOfBand),
+    ("oast.me", Service::OutOfBand),
+    ("canarytokens.com", Service::CanaryToken),
+    ("dnslog.cn", Service::DnsLogger),
+    ("ceye.io", Service::DnsLogger),
+    ("ngrok.io", Service::Tunnel),
+    ("ngrok-free.app", Service::Tunnel),
+    ("ngrok.app", Service::Tunnel),
+    ("trycloudflare.com", Service::Tunnel),
+    ("serveo.net", Service::Tunnel),
+    ("transfer.sh", Service::FileDrop),
+    ("anonfiles.com", Service::FileDrop),
+    ("gofile.io", Service::FileDrop),
+    ("pastebin.com/raw", Service::RawPaste),
+    ("hastebin.com", Service::RawPaste),
 ];
+
+/// [`SERVICES`] as the fragment list the text index searches.
+pub static ENDPOINTS: crate::text::Fragments = &described(SERVICES);
+
+const fn described<const N: usize>(
+    services: [(&'static str, Service); N],
+) -> [(&'static str, &'static str); N] {
+    let mut out = [("", ""); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = (services[i].0, services[i].1.describe());
+        i += 1;
+    }
+    out
+}
+
+/// The service an address fragment of [`SERVICES`] names.
+pub fn service(fragment: &str) -> Option<Service> {
+    SERVICES
+        .iter()
+        .find(|(f, _)| *f == fragment)
+        .map(|(_, s)| *s)
+}
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
-        for (s, _, why) in crate::text::matches(pkg, fi, ENDPOINTS) {
-            let sev = if why.contains("webhook")
-                || why.contains("bot")
-                || why.contains("callback")
-                || why.contains("catcher")
-            {
-                Severity::High
-            } else {
-                Severity::Medium
+        for (s, fragment, why) in crate::text::matches(pkg, fi, ENDPOINTS) {
+            let Some(service) = service(fragment) else {
+                continue;
+            };
+            let sev = match service.behaviour() {
+                Behaviour::DropEndpoint => Severity::High,
+                _ => Severity::Medium,
             };
             out.push(
                 rule.at(
                     file,
                     s.span,
                     s.trigger,
-                    "exfiltration-endpoint",
+                    service.behaviour(),
                     format!("sends to {why}: `{}`", malpi_python::cut(&s.value, 120)),
                 )
                 .severity(sev),
@@ -79,7 +144,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     s.span,
                     s.trigger,
-                    "ip-address-url",
+                    Behaviour::IpAddressUrl,
                     format!(
                         "talks to a bare IP address: `{}`",
                         malpi_python::cut(&s.value, 120)

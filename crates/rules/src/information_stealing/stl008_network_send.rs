@@ -1,11 +1,12 @@
 //! STL008 network-request: talks to the network. A capability, weighed by when it runs: an
 //! HTTP request from setup.py is rare in honest packages.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_network;
 
 pub static RULE: Rule = Rule {
-    id: "STL008",
+    id: RuleId::Stl008,
     name: "network-request",
     category: Category::InformationStealing,
     severity: Severity::Low,
@@ -33,7 +34,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "send-data",
+                    Behaviour::SendData,
                     format!(
                         "network call {}{target} at {} time",
                         call.name,

@@ -1,9 +1,10 @@
 //! STL009 spyware: takes screenshots, logs keys, or reads the clipboard.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL009",
+    id: RuleId::Stl009,
     name: "spyware",
     category: Category::InformationStealing,
     severity: Severity::Medium,
@@ -30,7 +31,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 call.span,
                 call.trigger,
-                "spyware",
+                Behaviour::Spyware,
                 format!("{what} ({})", call.name),
             ));
         }

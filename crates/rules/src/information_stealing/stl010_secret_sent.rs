@@ -10,10 +10,11 @@ use crate::flows::{
     Chooser, DataKind, EndpointKind, at_flow, chooser, describe_destination, describe_source,
     leaves_host,
 };
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "STL010",
+    id: RuleId::Stl010,
     name: "secret-sent",
     category: Category::InformationStealing,
     severity: Severity::High,
@@ -50,6 +51,6 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             flow.call,
             describe_destination(flow)
         );
-        out.extend(at_flow(rule, pkg, flow, "secret-sent", message));
+        out.extend(at_flow(rule, pkg, flow, Behaviour::SecretSent, message));
     }
 }

@@ -7,11 +7,12 @@
 use crate::flows::{
     Chooser, DataKind, EndpointKind, at_flow, chooser, describe_destination, leaves_host,
 };
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use malpi_python::{SinkKind, Trigger};
 
 pub static RULE: Rule = Rule {
-    id: "STL011",
+    id: RuleId::Stl011,
     name: "host-data-sent",
     category: Category::InformationStealing,
     severity: Severity::High,
@@ -56,6 +57,6 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             describe_destination(flow),
             flow.trigger.as_str()
         );
-        out.extend(at_flow(rule, pkg, flow, "host-data-sent", message));
+        out.extend(at_flow(rule, pkg, flow, Behaviour::HostDataSent, message));
     }
 }

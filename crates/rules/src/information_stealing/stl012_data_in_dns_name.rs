@@ -5,11 +5,12 @@
 //! own name is not this: no domain of the package's is added).
 
 use crate::flows::{at_flow, network_program, resolves_names};
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use malpi_python::{HOLE, SinkKind, Source};
 
 pub static RULE: Rule = Rule {
-    id: "STL012",
+    id: RuleId::Stl012,
     name: "data-in-dns-name",
     category: Category::InformationStealing,
     severity: Severity::High,
@@ -63,7 +64,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             malpi_python::cut(name, 80),
             flow.call
         );
-        out.extend(at_flow(rule, pkg, flow, "dns-exfiltration", message));
+        out.extend(at_flow(
+            rule,
+            pkg,
+            flow,
+            Behaviour::DnsExfiltration,
+            message,
+        ));
     }
 }
 

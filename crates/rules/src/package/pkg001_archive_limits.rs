@@ -1,10 +1,11 @@
 //! PKG001 archive-limit: the archive tripped a reading limit (size, members, ratio, nesting):
 //! a decompression bomb, or a package built to exhaust scanners.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{ArchiveIssueKind, Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "PKG001",
+    id: RuleId::Pkg001,
     name: "archive-limit",
     category: Category::Package,
     severity: Severity::Medium,
@@ -18,6 +19,6 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         .iter()
         .filter(|i| i.kind == ArchiveIssueKind::Limit)
     {
-        out.push(rule.about("", "archive-limit", issue.detail.clone()));
+        out.push(rule.about("", Behaviour::ArchiveLimit, issue.detail.clone()));
     }
 }

@@ -1,10 +1,11 @@
 //! PKG002 unsafe-member: a member path that climbs out of the package (`../`, absolute) or a
 //! link member: harmless to malpi, which never extracts, but aimed at tools that do.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{ArchiveIssueKind, Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "PKG002",
+    id: RuleId::Pkg002,
     name: "unsafe-member",
     category: Category::Package,
     severity: Severity::Medium,
@@ -20,7 +21,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             _ => continue,
         };
         out.push(
-            rule.about("", "unsafe-member", issue.detail.clone())
+            rule.about("", Behaviour::UnsafeMember, issue.detail.clone())
                 .severity(sev),
         );
     }

@@ -1,10 +1,11 @@
 //! PKG003 compiled-payload: a source distribution that ships executables or compiled code
 //! (Windows PE, ELF, Mach-O, .pyc): code nobody reviews in the source.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "PKG003",
+    id: RuleId::Pkg003,
     name: "compiled-payload",
     category: Category::Package,
     severity: Severity::Low,
@@ -45,14 +46,14 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             out.push(
                 rule.about(
                     &m.path,
-                    "binary",
+                    Behaviour::Binary,
                     format!("ships {kind} ({} bytes)", m.size),
                 )
                 .severity(sev),
             );
         } else if lower.ends_with(".pyc") {
             out.push(
-                rule.about(&m.path, "bytecode", "ships Python bytecode".into())
+                rule.about(&m.path, Behaviour::Bytecode, "ships Python bytecode".into())
                     .severity(Severity::Info),
             );
         }

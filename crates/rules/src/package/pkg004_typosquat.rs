@@ -3,10 +3,11 @@
 //! copy installs it. A squatting name alone is suspicious; with code that runs on install or
 //! import it is how the payload reaches its victims.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "PKG004",
+    id: RuleId::Pkg004,
     name: "typosquat",
     category: Category::Package,
     severity: Severity::High,
@@ -18,7 +19,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     if let Some(squat) = pkg.squat() {
         out.push(rule.about(
             "",
-            "typosquat",
+            Behaviour::Typosquat,
             format!(
                 "the name `{}` imitates `{}` (download rank {}): {}",
                 pkg.name, squat.imitates, squat.rank, squat.kind

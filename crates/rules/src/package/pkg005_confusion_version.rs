@@ -2,10 +2,11 @@
 //! real release of a same-named internal package (dependency confusion: the installer picks
 //! the highest version across indexes).
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "PKG005",
+    id: RuleId::Pkg005,
     name: "confusion-version",
     category: Category::Package,
     severity: Severity::Medium,
@@ -17,7 +18,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     if malpi_names::is_confusion_version(&pkg.version) {
         out.push(rule.about(
             "",
-            "dependency-confusion",
+            Behaviour::DependencyConfusion,
             format!(
                 "version `{}` outranks any real release of a same-named internal package",
                 pkg.version

@@ -2,10 +2,11 @@
 //! or project URLs at the project it imitates, so that the index page looks like the real
 //! one; or that declares no summary at all (a throwaway upload).
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "PKG006",
+    id: RuleId::Pkg006,
     name: "borrowed-identity",
     category: Category::Package,
     severity: Severity::Medium,
@@ -23,7 +24,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         if let Some(url) = borrowed {
             out.push(rule.about(
                 "",
-                "borrowed-identity",
+                Behaviour::BorrowedIdentity,
                 format!(
                     "links to the imitated project `{}`: {}",
                     squat.imitates,
@@ -38,7 +39,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         .is_some_and(|s| s.trim().is_empty() || s == "UNKNOWN")
     {
         out.push(
-            rule.about("", "no-summary", "declares no summary".into())
+            rule.about("", Behaviour::NoSummary, "declares no summary".into())
                 .severity(Severity::Info),
         );
     }

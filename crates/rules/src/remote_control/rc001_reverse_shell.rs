@@ -1,10 +1,11 @@
 //! RC001 reverse-shell: connects out and hands a shell to the other end: socket plus
 //! `os.dup2` of its descriptor, a `pty.spawn` shell, or the classic shell one-liners.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "RC001",
+    id: RuleId::Rc001,
     name: "reverse-shell",
     category: Category::RemoteControl,
     severity: Severity::Critical,
@@ -28,7 +29,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 s.span,
                 s.trigger,
-                "reverse-shell",
+                Behaviour::ReverseShell,
                 format!("{why}: `{}`", malpi_python::cut(&s.value, 120)),
             ));
         }
@@ -55,7 +56,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 c.span,
                 c.trigger,
-                "reverse-shell",
+                Behaviour::ReverseShell,
                 "duplicates a socket onto the standard streams and starts a shell".into(),
             ));
         } else if let Some(c) = shell.filter(|c| c.name == "pty.spawn") {
@@ -64,7 +65,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     c.span,
                     c.trigger,
-                    "reverse-shell",
+                    Behaviour::ReverseShell,
                     "spawns a shell on a pseudo-terminal next to a socket".into(),
                 )
                 .severity(Severity::High),

@@ -1,11 +1,12 @@
 //! RC002 remote-command: runs commands that arrive over the network (socket data or an HTTP
 //! response passed to a shell): a command-and-control loop.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::{is_command, is_remote_data};
 
 pub static RULE: Rule = Rule {
-    id: "RC002",
+    id: RuleId::Rc002,
     name: "remote-command",
     category: Category::RemoteControl,
     severity: Severity::Critical,
@@ -29,7 +30,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     file,
                     call.span,
                     call.trigger,
-                    "command-and-control",
+                    Behaviour::CommandAndControl,
                     format!("{} runs a command received through {source}", call.name),
                 ));
             }

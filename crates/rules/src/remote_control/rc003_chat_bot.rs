@@ -1,11 +1,12 @@
 //! RC003 chat-bot-control: a Discord or Telegram bot in a package that also runs commands
 //! or takes screenshots: remote control over a chat channel.
 
+use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::is_command;
 
 pub static RULE: Rule = Rule {
-    id: "RC003",
+    id: RuleId::Rc003,
     name: "chat-bot-control",
     category: Category::RemoteControl,
     severity: Severity::High,
@@ -36,7 +37,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 file,
                 bot.span,
                 bot.trigger,
-                "chat-bot",
+                Behaviour::ChatBot,
                 format!("{} bot in a file that runs shell commands", bot.name),
             ));
         }
