@@ -110,6 +110,9 @@ pub enum EndpointKind {
     /// A chat bot's API or a webhook: where stolen data is dropped, and also where the bot's
     /// own token is sent in honest use.
     BotApi,
+    /// A chat bot's API or a webhook whose token is not written in: the bot the user
+    /// configures.
+    ConfiguredBot,
     /// A bare IP address: a server with no name to answer for it.
     BareIp,
     /// This machine.
@@ -127,10 +130,14 @@ const BOT_APIS: &[&str] = &[
 
 pub fn endpoint_kind(text: &str) -> EndpointKind {
     let lower = text.to_ascii_lowercase();
-    if BOT_APIS.iter().any(|b| lower.contains(b)) {
-        return EndpointKind::BotApi;
-    }
     if let Some((_, service)) = SERVICES.iter().find(|(f, _)| lower.contains(f)) {
+        if !service.owner_written(text) {
+            // The user's own bot: its token is handed in, so is the choice of destination.
+            return EndpointKind::ConfiguredBot;
+        }
+        if BOT_APIS.iter().any(|b| lower.contains(b)) {
+            return EndpointKind::BotApi;
+        }
         return EndpointKind::DropPoint(*service);
     }
     let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);

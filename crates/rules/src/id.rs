@@ -86,6 +86,7 @@ behaviours! {
     CommandExecution "command-execution" {
         Shell "shell",
         DownloadAndRun "download-and-run",
+        DownloadAndRunLine "download-and-run-line",
         HiddenWindow "hidden-window",
     }
     CodeExecution "code-execution" {
@@ -129,6 +130,7 @@ behaviours! {
         CryptoWallet "crypto-wallet",
         ClipboardHijack "clipboard-hijack",
         DropEndpoint "exfiltration-endpoint",
+        ConfiguredBotEndpoint "configured-bot-endpoint",
         TunnelEndpoint "tunnel-endpoint",
         FileDropEndpoint "file-drop-endpoint",
         IpAddressUrl "ip-address-url",

@@ -73,7 +73,7 @@ mod remote_control {
 }
 
 pub use model::*;
-pub use verdict::{Verdict, VerdictKind};
+pub use verdict::{Combination, Decides, Verdict, VerdictKind};
 
 /// Every rule, in id order.
 pub static RULES: &[&Rule] = &[

@@ -195,12 +195,25 @@ impl Combination {
             C::DataInDnsName => all([e.rule(R::Stl012, High)]),
             C::DownloadedCodeRun => all([e.rule(R::Exe004, High)]),
             C::DecodedPayloadRun => all([e.rule(R::Exe001, High)]),
-            // Early, or in a file that runs commands: a help text that quotes `curl … | sh`
-            // at run time is not a dropper.
-            C::DownloadAndRunCommand => all([
-                e.rule(R::Cmd002, High),
-                e.early(R::Cmd002, High).or(e.rule(R::Cmd001, Info)),
-            ]),
+            // A command call runs the line; a line only written down (install advice, a
+            // scanner's pattern, a prompt) counts where it is hidden, or early beside an
+            // early command.
+            C::DownloadAndRunCommand => {
+                let line = |f: &Finding| {
+                    f.behaviour == Behaviour::DownloadAndRunLine && f.severity >= High
+                };
+                let run =
+                    e.find(|f| f.behaviour == Behaviour::DownloadAndRun && f.severity >= High);
+                let hidden = e.find(|f| line(f) && f.decoded_from.is_some());
+                // setup.py's lines are there to be run by the install; a module's constants
+                // (a scanner's patterns) are only data unless the module also runs commands.
+                let install_line = e.find(|f| line(f) && f.trigger == Some(Trigger::Install));
+                let early_line = e.find(|f| line(f) && is_early(f));
+                run.or(hidden)
+                    .or(install_line)
+                    .map(|f| vec![f])
+                    .or_else(|| all([early_line, e.early(R::Cmd001, Low)]))
+            }
             C::HiddenPayloadBehaviour => all([
                 e.rule(R::Tec010, Info),
                 e.find(|f| {
@@ -481,7 +494,12 @@ pub fn decide(findings: &[Finding]) -> Verdict {
         categories,
         triggers,
         techniques,
-        combinations: decisions.iter().map(|d| d.combination).collect(),
+        combinations: decisions.iter().fold(Vec::new(), |mut held, d| {
+            if !held.contains(&d.combination) {
+                held.push(d.combination);
+            }
+            held
+        }),
         reasons,
     }
 }
@@ -575,12 +593,13 @@ mod tests {
                 vec![x(R::Tec010, B::DecodedPayload, Info, Runtime)],
             ),
             // Install advice that quotes `curl … | sh` in a help text.
+            // Install advice printed at run time, beside an unrelated command.
             C::DownloadAndRunCommand => (
+                vec![x(R::Cmd002, B::DownloadAndRun, High, Runtime)],
                 vec![
-                    x(R::Cmd002, B::DownloadAndRun, High, Runtime),
+                    x(R::Cmd002, B::DownloadAndRunLine, High, Runtime),
                     x(R::Cmd001, B::Shell, Low, Runtime),
                 ],
-                vec![x(R::Cmd002, B::DownloadAndRun, High, Runtime)],
             ),
             C::HiddenPayloadBehaviour => (
                 vec![

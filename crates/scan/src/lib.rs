@@ -479,6 +479,7 @@ fn finish(
         triggers: verdict.triggers,
         techniques: verdict.techniques,
         reasons: verdict.reasons,
+        combinations: verdict.combinations,
         findings,
         iocs,
         errors,

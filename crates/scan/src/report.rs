@@ -51,6 +51,8 @@ pub struct Report {
     pub techniques: Vec<String>,
     /// The combination or signature that decided the verdict, in words.
     pub reasons: Vec<String>,
+    /// The named combinations of evidence that held, decisive ones first.
+    pub combinations: Vec<malpi_rules::Combination>,
     pub findings: Vec<Finding>,
     pub iocs: Vec<Ioc>,
     pub errors: Vec<String>,
@@ -78,6 +80,7 @@ impl Report {
             triggers: Vec::new(),
             techniques: Vec::new(),
             reasons: Vec::new(),
+            combinations: Vec::new(),
             findings: Vec::new(),
             iocs: Vec::new(),
             errors: vec![reason],

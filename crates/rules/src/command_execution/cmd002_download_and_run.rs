@@ -1,8 +1,14 @@
 //! CMD002 download-and-run-command: a command line that fetches and runs code, or hides what
 //! it runs (`curl … | sh`, `powershell -EncodedCommand`, `certutil -urlcache`, `mshta http…`).
+//!
+//! Two behaviours, because they weigh differently: a command call whose constant command
+//! line is such a line *runs* it (`download-and-run`); a string that only holds one
+//! (`download-and-run-line`) may be install advice printed to the user, a scanner's pattern
+//! or an LLM prompt, and decides a verdict only where it is early or hidden.
 
 use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+use crate::names::is_command;
 
 pub static RULE: Rule = Rule {
     id: RuleId::Cmd002,
@@ -121,18 +127,55 @@ pub fn classify(line: &str) -> Option<&'static str> {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
         let mut seen_lines = Vec::new();
+        for call in file.calls.iter().filter(|c| is_command(&c.name)) {
+            let Some((text, why)) = call
+                .texts()
+                .filter(|t| t.len() <= 20_000)
+                .find_map(|t| classify(&t).map(|why| (t, why)))
+            else {
+                continue;
+            };
+            seen_lines.push(call.span.line);
+            out.push(rule.at(
+                file,
+                call.span,
+                call.trigger,
+                Behaviour::DownloadAndRun,
+                format!(
+                    "{} runs a command line that {why}: `{}`",
+                    call.name,
+                    malpi_python::cut(&text, 160)
+                ),
+            ));
+        }
         for (s, _, _) in crate::text::matches(pkg, fi, CANDIDATES) {
             if s.value.len() > 20_000 || seen_lines.contains(&s.span.line) {
                 continue;
             }
             if let Some(why) = classify(&s.value) {
                 seen_lines.push(s.span.line);
+                // Written where a command call starts (`subprocess.call(f"curl -o {p} {u}
+                // && start {p}")`, holes and all): the call runs it.
+                let run_by = file
+                    .calls
+                    .iter()
+                    .find(|c| c.span.line == s.span.line && is_command(&c.name));
+                let (behaviour, message) = match run_by {
+                    Some(call) => (
+                        Behaviour::DownloadAndRun,
+                        format!("{} runs a command line that {why}", call.name),
+                    ),
+                    None => (
+                        Behaviour::DownloadAndRunLine,
+                        format!("holds a command line that {why}"),
+                    ),
+                };
                 out.push(rule.at(
                     file,
                     s.span,
                     s.trigger,
-                    Behaviour::DownloadAndRun,
-                    format!("{why}: `{}`", malpi_python::cut(&s.value, 160)),
+                    behaviour,
+                    format!("{message}: `{}`", malpi_python::cut(&s.value, 160)),
                 ));
             }
         }

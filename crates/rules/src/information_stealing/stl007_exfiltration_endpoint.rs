@@ -53,6 +53,38 @@ impl Service {
             _ => Behaviour::DropEndpoint,
         }
     }
+
+    /// Whether `address` names whose drop point it is. A bot API or a webhook is the
+    /// sender's only with its credential written in (`bot123456:AA…`, `webhooks/123/abc…`);
+    /// with a hole there (`bot{token}`) it is whichever bot the user configures, and a
+    /// notification library talking to it is doing its job. The other services are the
+    /// package's own by being named at all.
+    pub fn owner_written(self, address: &str) -> bool {
+        let after = |marker: &str| {
+            let lower = address.to_ascii_lowercase();
+            lower
+                .find(marker)
+                .map(|i| address[i + marker.len()..].to_string())
+        };
+        match self {
+            Service::TelegramBot => after("api.telegram.org/bot").is_some_and(|rest| {
+                let (id, token) = rest.split_once(':').unwrap_or(("", ""));
+                id.len() >= 6 && id.bytes().all(|b| b.is_ascii_digit()) && token_chars(token) >= 20
+            }),
+            Service::DiscordWebhook => after("/api/webhooks/").is_some_and(|rest| {
+                let (id, token) = rest.split_once('/').unwrap_or(("", ""));
+                id.len() >= 10 && id.bytes().all(|b| b.is_ascii_digit()) && token_chars(token) >= 30
+            }),
+            _ => true,
+        }
+    }
+}
+
+/// Length of the run of token characters (`A-Za-z0-9_-`) `s` starts with.
+fn token_chars(s: &str) -> usize {
+    s.bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .count()
 }
 
 /// Each service's address fragment, lower case.
@@ -118,6 +150,22 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             let Some(service) = service(fragment) else {
                 continue;
             };
+            if !service.owner_written(&s.value) {
+                out.push(
+                    rule.at(
+                        file,
+                        s.span,
+                        s.trigger,
+                        Behaviour::ConfiguredBotEndpoint,
+                        format!(
+                            "talks to {why} whose token it is given: `{}`",
+                            malpi_python::cut(&s.value, 120)
+                        ),
+                    )
+                    .severity(Severity::Info),
+                );
+                continue;
+            }
             let sev = match service.behaviour() {
                 Behaviour::DropEndpoint => Severity::High,
                 _ => Severity::Medium,
@@ -184,6 +232,24 @@ fn public_ip_url(text: &str) -> Option<[u8; 4]> {
 
 #[cfg(test)]
 mod tests {
+    use super::Service;
+
+    #[test]
+    fn a_bot_is_the_senders_with_its_token_written_in() {
+        let t = Service::TelegramBot;
+        assert!(t.owner_written(
+            "https://api.telegram.org/bot7123456789:AAHk2x9QpLmN3vB8cR5tY1uW4zE6fG0jKsd/sendMessage"
+        ));
+        assert!(!t.owner_written("https://api.telegram.org/bot{token}/sendMessage"));
+        assert!(!t.owner_written("https://api.telegram.org/bot"));
+        let d = Service::DiscordWebhook;
+        assert!(d.owner_written(
+            "https://discord.com/api/webhooks/1234567890123456789/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCd"
+        ));
+        assert!(!d.owner_written("https://discord.com/api/webhooks/{id}/{token}"));
+        assert!(Service::RequestCatcher.owner_written("https://webhook.site/"));
+    }
+
     #[test]
     fn public_addresses_only() {
         assert!(super::public_ip_url("http://35.235.126.33/all.txt").is_some());

@@ -42,7 +42,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
         if !connects {
             continue;
         }
-        let dup2 = file.calls.iter().filter(|c| c.name == "os.dup2").count();
+        // Only descriptors that come from a connection: servers and daemons also point
+        // their standard streams at /dev/null or a log with `os.dup2`.
+        let dup2 = file
+            .calls
+            .iter()
+            .filter(|c| c.name == "os.dup2" && c.args.first().is_some_and(from_connection))
+            .count();
         let shell = file.calls.iter().find(|c| {
             c.name == "pty.spawn"
                 || (c.name.starts_with("subprocess.")
@@ -51,7 +57,12 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     }))
         });
         if dup2 >= 2 || (dup2 >= 1 && shell.is_some()) {
-            let c = file.calls_named("os.dup2").next().unwrap();
+            let Some(c) = file
+                .calls_named("os.dup2")
+                .find(|c| c.args.first().is_some_and(from_connection))
+            else {
+                continue;
+            };
             out.push(rule.at(
                 file,
                 c.span,
@@ -72,4 +83,11 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether a descriptor is a connection's: `s.fileno()` of a socket, or a name bound to one.
+fn from_connection(arg: &malpi_python::Arg) -> bool {
+    let is_file = |n: &str| n.starts_with("builtins.open") || n.starts_with("os.open");
+    arg.from_call(|n| n.ends_with("fileno") && !is_file(n))
+        || arg.names.iter().any(|n| n.starts_with("socket."))
 }
