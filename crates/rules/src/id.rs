@@ -115,6 +115,7 @@ behaviours! {
     }
     RemoteControl "remote-control" {
         ReverseShell "reverse-shell",
+        ReverseShellLine "reverse-shell-line",
         CommandAndControl "command-and-control",
         ChatBot "chat-bot",
     }

@@ -43,8 +43,6 @@ pub struct Verdict {
     pub reasons: Vec<String>,
 }
 
-/// Score at or above which the weight of evidence alone is malicious.
-const MALICIOUS_SCORE: f64 = 0.93;
 const SUSPICIOUS_SCORE: f64 = 0.45;
 
 fn trigger_factor(t: Option<Trigger>) -> f64 {
@@ -174,7 +172,7 @@ combinations! {
         "host data and a network call at install/import time",
     DownloadedProgramRun "downloaded-program-run" Malicious "downloaded program saved and run",
     EarlyDownloadRun "early-download-run" Malicious "download saved and run early",
-    TunnelWithHostData "tunnel-with-host-data" Malicious
+    TunnelWithHostData "tunnel-with-host-data" Suspicious
         "tunnel or paste endpoint with host data",
     HiddenProcessAtInstall "hidden-process-at-install" Malicious
         "hidden process started at install time",
@@ -189,7 +187,14 @@ impl Combination {
         use RuleId as R;
         use Severity::{High, Info, Low, Medium};
         match self {
-            C::CriticalSignature => all([e.find(|f| f.severity == Severity::Critical)]),
+            C::CriticalSignature => {
+                all([e.find(|f| f.severity == Severity::Critical).or_else(|| {
+                    e.find(|f| {
+                        f.behaviour == Behaviour::ReverseShellLine
+                            && (f.decoded_from.is_some() || f.trigger == Some(Trigger::Install))
+                    })
+                })])
+            }
             C::SecretSent => all([e.rule(R::Stl010, High)]),
             C::HostDataSent => all([e.rule(R::Stl011, High)]),
             C::DataInDnsName => all([e.rule(R::Stl012, High)]),
@@ -439,7 +444,10 @@ pub fn decide(findings: &[Finding]) -> Verdict {
         .fold((0.0, 0), |best, w| if w.0 > best.0 { w } else { best });
     let decisions = grouped_combinations(&places);
     let decides = |d: Decides| decisions.iter().any(|k| k.combination.decides() == d);
-    let verdict = if decides(Decides::Malicious) || score >= MALICIOUS_SCORE {
+    // Only a named combination makes a package malicious: the weight of evidence adds up
+    // capabilities that sit together, which honest tools (a security scanner's payload
+    // lists) also do, so alone it asks for a look and no more.
+    let verdict = if decides(Decides::Malicious) {
         VerdictKind::Malicious
     } else if decides(Decides::Suspicious) || score >= SUSPICIOUS_SCORE {
         VerdictKind::Suspicious
@@ -828,6 +836,24 @@ mod tests {
             v.reasons,
             vec!["secrets flow to a destination the package chose: STL010 at p/core.py:1"]
         );
+    }
+
+    /// A security scanner's payload lists: many strong capabilities in one file, nothing
+    /// run, nothing flowing. The weight is high; without a combination it stays a look.
+    #[test]
+    fn weight_of_evidence_alone_is_at_most_suspicious() {
+        use Severity::{High, Medium};
+        use Trigger::Import;
+        let findings = vec![
+            x(RuleId::Rc001, Behaviour::ReverseShellLine, High, Import),
+            x(RuleId::Fil002, Behaviour::Persistence, High, Import),
+            x(RuleId::Fil003, Behaviour::Destroy, High, Import),
+            x(RuleId::Stl003, Behaviour::CredentialFiles, Medium, Import),
+            x(RuleId::Stl007, Behaviour::IpAddressUrl, Medium, Import),
+        ];
+        let v = decide(&findings);
+        assert!(v.score >= 0.9, "the case should weigh heavily: {}", v.score);
+        assert_eq!(v.verdict, VerdictKind::Suspicious, "{v:?}");
     }
 
     /// Tests, docs and examples hold attack code on purpose: no combination holds there.

@@ -80,6 +80,14 @@ impl Service {
     }
 }
 
+/// Whether a string is a regular expression that matches such addresses (a scanner's or
+/// a filter's pattern) rather than an address: nobody sends data to `webhook\.site`.
+fn is_pattern(text: &str) -> bool {
+    ["\\.", "(?:", "(?i)", "[a-z0-9", "[^", "\\b", "\\w", ".*"]
+        .iter()
+        .any(|p| text.contains(p))
+}
+
 /// Length of the run of token characters (`A-Za-z0-9_-`) `s` starts with.
 fn token_chars(s: &str) -> usize {
     s.bytes()
@@ -150,6 +158,9 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             let Some(service) = service(fragment) else {
                 continue;
             };
+            if is_pattern(&s.value) {
+                continue;
+            }
             if !service.owner_written(&s.value) {
                 out.push(
                     rule.at(
@@ -233,6 +244,16 @@ fn public_ip_url(text: &str) -> Option<[u8; 4]> {
 #[cfg(test)]
 mod tests {
     use super::Service;
+
+    #[test]
+    fn a_pattern_that_matches_addresses_is_not_an_address() {
+        assert!(super::is_pattern(
+            r"https?://[a-z0-9]+\.(?:ngrok|webhook\.site)"
+        ));
+        assert!(!super::is_pattern(
+            "https://webhook.site/3f1c2a9e-0b7d-4e55-9f3a-1c2d3e4f5a6b"
+        ));
+    }
 
     #[test]
     fn a_bot_is_the_senders_with_its_token_written_in() {

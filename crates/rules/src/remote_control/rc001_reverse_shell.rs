@@ -3,6 +3,7 @@
 
 use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+use crate::names::is_command;
 
 pub static RULE: Rule = Rule {
     id: RuleId::Rc001,
@@ -25,13 +26,36 @@ pub static ONE_LINERS: crate::text::Fragments = &[
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
         for (s, _, why) in crate::text::matches(pkg, fi, ONE_LINERS) {
-            out.push(rule.at(
-                file,
-                s.span,
-                s.trigger,
-                Behaviour::ReverseShell,
-                format!("{why}: `{}`", malpi_python::cut(&s.value, 120)),
-            ));
+            // A command call on its line, or one whose command holds it, runs it; otherwise
+            // it is a line held as data (a scanner's payload list, a cheat sheet), which the
+            // verdict counts only where it is hidden or in setup.py.
+            let run_by = file.calls.iter().find(|c| {
+                is_command(&c.name)
+                    && (c.span.line == s.span.line || c.texts().any(|t| t.contains(&s.value)))
+            });
+            let finding = match run_by {
+                Some(call) => rule.at(
+                    file,
+                    s.span,
+                    s.trigger,
+                    Behaviour::ReverseShell,
+                    format!(
+                        "{} runs {why}: `{}`",
+                        call.name,
+                        malpi_python::cut(&s.value, 120)
+                    ),
+                ),
+                None => rule
+                    .at(
+                        file,
+                        s.span,
+                        s.trigger,
+                        Behaviour::ReverseShellLine,
+                        format!("holds {why}: `{}`", malpi_python::cut(&s.value, 120)),
+                    )
+                    .severity(Severity::High),
+            };
+            out.push(finding);
         }
         let connects = file.calls.iter().any(|c| {
             matches!(
