@@ -148,6 +148,7 @@ fn describe(source: &Source) -> String {
         }
         Source::DecodedLiteral => "decodes a literal of the package".into(),
         Source::Parameter(p) => format!("takes parameter `{p}`"),
+        Source::KeyParameter(p) => format!("takes parameter `{p}`, loaded as a private key"),
         Source::Returned(f) => format!("gets what {f} returns"),
     }
 }

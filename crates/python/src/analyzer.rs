@@ -570,16 +570,22 @@ impl<'a> Visitor<'a> for Analyzer {
                 // Inside the body a parameter is the caller's value, whatever the name is
                 // bound to outside.
                 let line = self.span_of(f).line;
+                let keys = crate::key_params::loaded_as_keys(&f.body, &params);
                 let shadowed: Vec<(String, Option<Binding>)> = params
                     .iter()
                     .filter(|p| !matches!(p.as_str(), "self" | "cls"))
                     .map(|p| {
                         let old = self.scope.take(p);
-                        let b = Binding {
-                            taint: Some(Box::new(crate::flow::Taint::of(
-                                crate::flow::Source::Parameter(p.clone()),
+                        let mut taint =
+                            crate::flow::Taint::of(crate::flow::Source::Parameter(p.clone()), line);
+                        if keys.contains(p) {
+                            taint.add(crate::flow::Atom {
+                                source: crate::flow::Source::KeyParameter(p.clone()),
                                 line,
-                            ))),
+                            });
+                        }
+                        let b = Binding {
+                            taint: Some(Box::new(taint)),
                             ..Binding::default()
                         };
                         self.scope.bind(p, b);

@@ -47,6 +47,9 @@ pub enum Source {
     DecodedLiteral,
     /// A parameter of the function the value is read in.
     Parameter(String),
+    /// A parameter the function loads as a private key (`Account.from_key(p)`), whatever
+    /// its name.
+    KeyParameter(String),
     /// What a call returns that the file cannot see into (a function of the package, or a
     /// library): resolved by the program model, dropped when it stays unknown.
     Returned(String),

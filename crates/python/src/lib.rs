@@ -14,6 +14,7 @@ mod fold;
 mod fold_decode;
 #[doc(hidden)]
 pub mod fuzzing;
+mod key_params;
 mod marshal;
 mod platform;
 mod prune;

@@ -89,6 +89,7 @@ pub fn data_kind(source: &Source) -> Option<DataKind> {
             }
         }
         Source::Parameter(p) if key_material(p) => DataKind::Secret,
+        Source::KeyParameter(_) => DataKind::Secret,
         Source::Parameter(p) if credential_name(p) => DataKind::Credential,
         Source::EnvVariable(v)
             if fragment_hit(stl002_environment_secrets::SECRET_VARS, v) || credential_name(v) =>
@@ -265,6 +266,7 @@ pub fn describe_source(source: &Source) -> String {
         Source::CallerSource(w) => format!("the calling program's code ({w})"),
         Source::Surveillance(w) => format!("a capture ({w})"),
         Source::Parameter(p) => format!("argument `{p}`"),
+        Source::KeyParameter(p) => format!("argument `{p}`, loaded as a private key"),
         Source::HostIdentity(w) => format!("host identity ({w})"),
         Source::CommandOutput(c) => format!("the output of `{}`", malpi_python::cut(c, 60)),
         Source::Prompt => "what the user types".into(),
