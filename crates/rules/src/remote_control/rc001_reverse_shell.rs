@@ -57,6 +57,32 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             };
             out.push(finding);
         }
+        // A shell started with a pipe for its input, fed what a connection reads: the other
+        // end types the commands (`proc.stdin.write(sock.makefile("rb").read(1))`).
+        let shell_with_pipe = file.calls.iter().any(|c| {
+            c.name == "subprocess.Popen"
+                && c.args
+                    .first()
+                    .and_then(|a| a.text())
+                    .is_some_and(|t| is_shell_program(&t))
+                && c.keywords.iter().any(|(k, _)| k == "stdin")
+        });
+        if shell_with_pipe {
+            if let Some(feed) = file.calls.iter().find(|c| {
+                c.name.ends_with("Popen.stdin.write")
+                    && c.args
+                        .first()
+                        .is_some_and(|a| a.from_call(|n| n.starts_with("socket.")))
+            }) {
+                out.push(rule.at(
+                    file,
+                    feed.span,
+                    feed.trigger,
+                    Behaviour::ReverseShell,
+                    "feeds what a connection reads into a shell's standard input".into(),
+                ));
+            }
+        }
         let connects = file.calls.iter().any(|c| {
             matches!(
                 c.name.as_str(),
@@ -107,6 +133,20 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether a command line starts a shell (`cmd.exe`, `powershell`, `/bin/sh`, `bash`).
+fn is_shell_program(command: &str) -> bool {
+    let program = command
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let base = program.rsplit(['/', '\\']).next().unwrap_or("");
+    matches!(
+        base.trim_end_matches(".exe"),
+        "cmd" | "powershell" | "pwsh" | "sh" | "bash" | "zsh" | "dash"
+    )
 }
 
 /// Whether a descriptor is a connection's: `s.fileno()` of a socket, or a name bound to one.
