@@ -130,6 +130,21 @@ pub fn resolve<'a>(files: &'a [FileFacts], modules: &Modules<'a>) -> Vec<Package
     out
 }
 
+/// What a function reads when it opens the file named by a value made of `source` (its path
+/// written as `path`): files found by walking are read as found files; a path the caller took
+/// as its own parameter is still the caller's callers' to name; any other value is the file
+/// at that path.
+fn file_read_through(source: &Source, path: Option<&str>) -> Source {
+    match source {
+        Source::FileSearch(under) => Source::FoundFile(under.clone()),
+        Source::Parameter(p) => Source::ParameterFile(p.clone()),
+        Source::CallerSource(_) | Source::ParameterFile(_) | Source::FileContent(_) => {
+            source.clone()
+        }
+        _ => Source::FileContent(path.unwrap_or_default().to_string()),
+    }
+}
+
 fn describe(source: &Source) -> String {
     match source {
         Source::HostIdentity(what) => format!("reads host identity ({what})"),
@@ -149,6 +164,7 @@ fn describe(source: &Source) -> String {
         Source::DecodedLiteral => "decodes a literal of the package".into(),
         Source::Parameter(p) => format!("takes parameter `{p}`"),
         Source::KeyParameter(p) => format!("takes parameter `{p}`, loaded as a private key"),
+        Source::ParameterFile(p) => format!("reads the file parameter `{p}` names"),
         Source::Returned(f) => format!("gets what {f} returns"),
     }
 }
@@ -245,12 +261,21 @@ impl<'a> Index<'a, '_> {
         hops: u32,
     ) -> Vec<(Vec<Read>, Destination)> {
         let parameter = |a: &'_ Atom| match &a.source {
-            Source::Parameter(p) => Some(p.clone()),
+            Source::Parameter(p) | Source::ParameterFile(p) => Some(p.clone()),
             _ => None,
         };
-        let params: Vec<String> = reads.iter().filter_map(|r| parameter(&r.atom)).collect();
+        // Parameters whose value is the data, and parameters the function opens (the
+        // caller's value names the file read).
+        let (mut params, mut opened) = (Vec::new(), Vec::new());
+        for r in reads {
+            match &r.atom.source {
+                Source::Parameter(p) => params.push(p.clone()),
+                Source::ParameterFile(p) => opened.push(p.clone()),
+                _ => {}
+            }
+        }
         let chosen: Vec<String> = destination.chosen_by.iter().filter_map(parameter).collect();
-        if (params.is_empty() && chosen.is_empty()) || hops >= MAX_HOPS {
+        if (params.is_empty() && opened.is_empty() && chosen.is_empty()) || hops >= MAX_HOPS {
             return Vec::new();
         }
         let Some(callers) = self.callers.get(&(file, scope)) else {
@@ -290,6 +315,11 @@ impl<'a> Index<'a, '_> {
                 }
             };
             let mut chain = Vec::new();
+            let passes_to = |param: &str| Step {
+                path: self.files[*cf].path.clone(),
+                line: pass.span.line,
+                what: format!("passes it to {} as `{param}`", self.qualname((file, scope))),
+            };
             for (at, taint) in &pass.args {
                 let Some(param) = param_of(at).filter(|p| params.contains(p)) else {
                     continue;
@@ -297,10 +327,54 @@ impl<'a> Index<'a, '_> {
                 let mut inner = Vec::new();
                 self.expand(*cf, pass.span.scope, &taint.atoms, true, 0, &mut inner);
                 for mut read in inner {
+                    read.steps.push(passes_to(&param));
+                    chain.push(read);
+                }
+            }
+            for param in opened.iter().filter(|p| !params.contains(p)) {
+                let named = |at: &PassedAs| param_of(at).as_ref() == Some(param);
+                let path = pass
+                    .paths
+                    .iter()
+                    .find(|(at, _)| named(at))
+                    .map(|(_, p)| p.as_str());
+                let mut inner = Vec::new();
+                if let Some((_, taint)) = pass.args.iter().find(|(at, _)| named(at)) {
+                    self.expand(*cf, pass.span.scope, &taint.atoms, true, 0, &mut inner);
+                }
+                if inner.is_empty() {
+                    if let Some(path) = path {
+                        inner.push(Read {
+                            atom: Atom {
+                                source: Source::FileContent(path.to_string()),
+                                line: pass.span.line,
+                            },
+                            steps: Vec::new(),
+                        });
+                    }
+                }
+                for mut read in inner {
+                    let file_read = file_read_through(&read.atom.source, path);
+                    if file_read != read.atom.source {
+                        // The caller's read made the path; what the callee reads is the file.
+                        if let Some(first) = read.steps.first_mut() {
+                            first.what = describe(&file_read);
+                        }
+                        read.atom.source = file_read;
+                    }
+                    if chain.iter().any(|c: &Read| c.atom.source == read.atom.source) {
+                        continue;
+                    }
                     read.steps.push(Step {
-                        path: self.files[*cf].path.clone(),
-                        line: pass.span.line,
-                        what: format!("passes it to {} as `{param}`", self.qualname((file, scope))),
+                        what: format!(
+                            "passes {} to {} as `{param}`, which reads that file",
+                            path.map_or_else(
+                                || "a path".to_string(),
+                                |p| format!("`{}`", malpi_python::cut(p, 80))
+                            ),
+                            self.qualname((file, scope))
+                        ),
+                        ..passes_to(param)
                     });
                     chain.push(read);
                 }

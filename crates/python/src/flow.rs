@@ -50,6 +50,9 @@ pub enum Source {
     /// A parameter the function loads as a private key (`Account.from_key(p)`), whatever
     /// its name.
     KeyParameter(String),
+    /// The content of the file a parameter names (`def send_file(path): open(path)`): whose
+    /// file it is, the program model learns from what callers pass.
+    ParameterFile(String),
     /// What a call returns that the file cannot see into (a function of the package, or a
     /// library): resolved by the program model, dropped when it stays unknown.
     Returned(String),
@@ -183,6 +186,9 @@ pub struct Pass {
     /// Arguments whose text the caller writes (`"http://203.0.113.5/x"`): where a helper's
     /// parameter destination really points.
     pub written: Vec<(PassedAs, String)>,
+    /// Arguments as paths, as far as the caller writes them (`~/.ssh/id_rsa`, `{…}/{…}`):
+    /// which file a helper opens when it opens its parameter.
+    pub paths: Vec<(PassedAs, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

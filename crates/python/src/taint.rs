@@ -635,6 +635,23 @@ impl Analyzer {
         }
     }
 
+    /// What reading the file at `path` is when the path itself was found or given: a file
+    /// found by walking, the caller's own source file, or the file a parameter names.
+    fn file_named_by(&self, path: &Expr) -> Option<Source> {
+        let atoms = self.taint_of(path).atoms;
+        let found = atoms.iter().find_map(|a| match &a.source {
+            Source::CallerSource(_) => Some(a.source.clone()),
+            Source::FileSearch(under) => Some(Source::FoundFile(under.clone())),
+            _ => None,
+        });
+        found.or_else(|| {
+            atoms.into_iter().find_map(|a| match a.source {
+                Source::Parameter(p) => Some(Source::ParameterFile(p)),
+                _ => None,
+            })
+        })
+    }
+
     /// What a call reads, when its result is data from somewhere.
     fn source_of(&self, name: &str, c: &ast::ExprCall) -> Option<Source> {
         let arg0 = c.arguments.args.first();
@@ -666,22 +683,20 @@ impl Analyzer {
                 // A file the code found (by walking, or the caller's own source file) is
                 // what its path was found as.
                 if let Some(path) = arg0 {
-                    for a in self.taint_of(path).atoms {
-                        match a.source {
-                            Source::CallerSource(_) => return Some(a.source),
-                            Source::FileSearch(under) => return Some(Source::FoundFile(under)),
-                            _ => {}
-                        }
+                    if let Some(read) = self.file_named_by(path) {
+                        return Some(read);
                     }
                 }
                 return Some(Source::FileContent(shape0()));
             }
             "pathlib.Path.read_text" | "pathlib.Path.read_bytes" => {
-                let path = match c.func.as_ref() {
-                    Expr::Attribute(a) => self.shape(&a.value).unwrap_or_default(),
-                    _ => String::new(),
+                let Expr::Attribute(a) = c.func.as_ref() else {
+                    return Some(Source::FileContent(String::new()));
                 };
-                return Some(Source::FileContent(path));
+                if let Some(read) = self.file_named_by(&a.value) {
+                    return Some(read);
+                }
+                return Some(Source::FileContent(self.shape(&a.value).unwrap_or_default()));
             }
             _ => {}
         }
@@ -836,11 +851,24 @@ impl Analyzer {
         } else if package_callee(&call.func, name) {
             let mut args = Vec::new();
             let mut written = Vec::new();
+            let mut paths = Vec::new();
             let mut note = |this: &Self, at: PassedAs, e: &Expr| {
                 let t = this.taint_of(e);
+                let shape = this.shape(e);
+                // Only what could name a file: a value read at run time, or a written path.
+                let read_at_run_time = !t.is_empty();
+                let path_like = |p: &str| {
+                    p != HOLE
+                        && (read_at_run_time
+                            || p.contains(['/', '\\', '~'])
+                            || p.starts_with('.'))
+                };
+                if let Some(text) = shape.as_ref().filter(|t| path_like(t)) {
+                    paths.push((at.clone(), text.clone()));
+                }
                 if !t.is_empty() {
                     args.push((at, t));
-                } else if let Some(text) = this.shape(e).filter(|t| t.contains("://")) {
+                } else if let Some(text) = shape.filter(|t| t.contains("://")) {
                     written.push((at, text));
                 }
             };
@@ -851,13 +879,14 @@ impl Analyzer {
                 let Some(key) = &k.arg else { continue };
                 note(self, PassedAs::Keyword(key.to_string()), &k.value);
             }
-            if !args.is_empty() || !written.is_empty() {
+            if !args.is_empty() || !written.is_empty() || !paths.is_empty() {
                 let span = self.span_of(call);
                 self.facts.passes.push(Pass {
                     callee: name.to_string(),
                     span,
                     args,
                     written,
+                    paths,
                 });
             }
         }

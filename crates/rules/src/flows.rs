@@ -66,23 +66,67 @@ fn fragment_hit(list: crate::text::Fragments, text: &str) -> bool {
     list.iter().any(|(f, _)| lower.contains(f))
 }
 
+/// A credential store, a browser profile, a messenger session, a wallet, a CTF flag.
+fn sensitive_path(path: &str) -> bool {
+    use crate::information_stealing::*;
+    fragment_hit(stl003_credential_files::PATHS, path)
+        || fragment_hit(stl004_browser_data::STORES, path)
+        || fragment_hit(stl005_discord_token::MARKERS, path)
+        || fragment_hit(stl006_crypto_wallets::WALLETS, path)
+        || path.contains("tdata")
+        || path.ends_with(".env")
+        || path.contains("/flag")
+}
+
+/// Where a user's own files are: the whole disk, a home folder, a phone's storage, the
+/// folders people keep documents and pictures in.
+fn users_files(folder: &str) -> bool {
+    let f = folder.to_ascii_lowercase().replace('\\', "/");
+    let f = f.trim_end_matches(['/', '*']);
+    f.is_empty()
+        || f == "~"
+        || f == "."
+        || (f.len() == 2 && f.ends_with(':'))
+        || f.starts_with("~/")
+        || ["/sdcard", "/storage", "/home", "/users", "/root", "/mnt", "/media", "/etc"]
+            .iter()
+            .any(|r| f == *r || f.starts_with(&format!("{r}/")))
+        || [
+            "%userprofile%",
+            "%homepath%",
+            "%appdata%",
+            "%localappdata%",
+            "%home%",
+            "desktop",
+            "documents",
+            "downloads",
+            "pictures",
+            "onedrive",
+            "dcim",
+        ]
+        .iter()
+        .any(|k| f.contains(k))
+}
+
 /// How telling one source is, if it is telling at all.
 pub fn data_kind(source: &Source) -> Option<DataKind> {
     use crate::information_stealing::*;
     Some(match source {
-        Source::Environment
-        | Source::CallerSource(_)
-        | Source::Surveillance(_)
-        | Source::FoundFile(_) => DataKind::Secret,
+        Source::Environment | Source::CallerSource(_) | Source::Surveillance(_) => {
+            DataKind::Secret
+        }
+        // Files found by walking a user's folders, or a folder the code does not write out;
+        // not those found in a folder of the package's own (its screenshots, its data).
+        Source::FoundFile(under) => {
+            let unwritten = under.is_empty() || under.starts_with(malpi_python::HOLE);
+            if unwritten || users_files(under) || sensitive_path(under) {
+                DataKind::Secret
+            } else {
+                return None;
+            }
+        }
         Source::FileContent(path) => {
-            if fragment_hit(stl003_credential_files::PATHS, path)
-                || fragment_hit(stl004_browser_data::STORES, path)
-                || fragment_hit(stl005_discord_token::MARKERS, path)
-                || fragment_hit(stl006_crypto_wallets::WALLETS, path)
-                || path.contains("tdata")
-                || path.ends_with(".env")
-                || path.contains("/flag")
-            {
+            if sensitive_path(path) {
                 DataKind::Secret
             } else {
                 return None;
@@ -267,6 +311,7 @@ pub fn describe_source(source: &Source) -> String {
         Source::Surveillance(w) => format!("a capture ({w})"),
         Source::Parameter(p) => format!("argument `{p}`"),
         Source::KeyParameter(p) => format!("argument `{p}`, loaded as a private key"),
+        Source::ParameterFile(p) => format!("the file argument `{p}` names"),
         Source::HostIdentity(w) => format!("host identity ({w})"),
         Source::CommandOutput(c) => format!("the output of `{}`", malpi_python::cut(c, 60)),
         Source::Prompt => "what the user types".into(),
