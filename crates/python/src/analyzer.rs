@@ -381,12 +381,20 @@ impl Analyzer {
         let name = self
             .qualify(&call.func)
             .unwrap_or_else(|| self.raw_name(&call.func));
-        let args: Vec<Arg> = call
+        let mut args: Vec<Arg> = call
             .arguments
             .args
             .iter()
             .map(|a| self.summarise(a))
             .collect();
+        // Which file is opened, when its path is built rather than written whole.
+        if is_file_open(&name) {
+            if let (Some(first), Some(expr)) = (args.first_mut(), call.arguments.args.first()) {
+                if first.value.is_none() {
+                    first.path = self.shape(expr);
+                }
+            }
+        }
         let keywords = call
             .arguments
             .keywords
@@ -825,4 +833,12 @@ impl Analyzer {
             _ => false,
         }
     }
+}
+
+/// Calls whose first argument is the path of a file they open.
+fn is_file_open(name: &str) -> bool {
+    matches!(
+        name,
+        "builtins.open" | "io.open" | "codecs.open" | "os.open" | "pathlib.Path.open"
+    )
 }

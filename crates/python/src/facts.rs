@@ -198,11 +198,18 @@ pub struct Arg {
     pub calls: Vec<String>,
     /// Resolved dotted names the argument reads (`os.environ`, `requests.get.text`).
     pub names: Vec<String>,
+    /// The path a file-opening call opens, as far as it is written, when it is built rather
+    /// than constant (`~/.bashrc` from `p = os.path.expanduser("~/.bashrc"); open(p, "w")`).
+    pub path: Option<String>,
 }
 
 impl Arg {
     pub fn text(&self) -> Option<String> {
         self.value.as_ref().and_then(Const::text)
+    }
+    /// The argument as a path: its constant text, or the path it is built as.
+    pub fn path_text(&self) -> Option<String> {
+        self.text().or_else(|| self.path.clone())
     }
     /// Whether the argument comes from a call whose resolved name satisfies `pred`.
     pub fn from_call(&self, pred: impl Fn(&str) -> bool) -> bool {

@@ -178,6 +178,8 @@ combinations! {
         "hidden process started at install time",
     PersistenceWithCommand "persistence-with-command" Malicious
         "persistence with a command or download",
+    ProfileRunsDownload "profile-runs-download" Malicious
+        "a shell profile edited beside a line that downloads and runs",
 }
 
 impl Combination {
@@ -310,6 +312,17 @@ impl Combination {
             C::PersistenceWithCommand => all([
                 e.rule(R::Fil002, High),
                 e.rule(R::Cmd001, Info).or(e.rule(R::Fil001, Medium)),
+            ]),
+            // Even an edit a command makes when asked: what the profile is given to run
+            // every time is a download.
+            C::ProfileRunsDownload => all([
+                e.find(|f| f.behaviour == Behaviour::ShellProfile && f.severity >= Medium),
+                e.find(|f| {
+                    matches!(
+                        f.behaviour,
+                        Behaviour::DownloadAndRun | Behaviour::DownloadAndRunLine
+                    ) && f.severity >= High
+                }),
             ]),
         }
     }
@@ -781,6 +794,16 @@ mod tests {
                 vec![
                     x(R::Fil002, B::Persistence, Medium, Runtime),
                     x(R::Cmd001, B::Shell, Info, Runtime),
+                ],
+            ),
+            C::ProfileRunsDownload => (
+                vec![
+                    x(R::Fil002, B::ShellProfile, Medium, Runtime),
+                    x(R::Cmd002, B::DownloadAndRunLine, High, Runtime),
+                ],
+                vec![
+                    x(R::Fil002, B::ShellProfile, Medium, Runtime),
+                    x(R::Cmd001, B::Shell, Low, Runtime),
                 ],
             ),
         }

@@ -6,6 +6,7 @@
 use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_command;
+use malpi_python::Trigger;
 
 pub static RULE: Rule = Rule {
     id: RuleId::Cmd001,
@@ -41,9 +42,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     call.trigger,
                     Behaviour::Shell,
                     format!(
-                        "runs a command with {}{what} at {} time",
+                        "runs a command with {}{what} {}",
                         call.name,
-                        call.trigger.as_str()
+                        match call.trigger {
+                            Trigger::Install => "at install time",
+                            Trigger::Import => "at import time",
+                            Trigger::Runtime => "when called",
+                        }
                     ),
                 )
                 .severity(severity),

@@ -3,6 +3,7 @@
 
 use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
+use malpi_python::Trigger;
 
 pub static RULE: Rule = Rule {
     id: RuleId::Fil002,
@@ -33,6 +34,9 @@ pub static LOCATIONS: crate::text::Fragments = &[
     ),
     ("quick launch/user pinned", "pinned taskbar shortcuts"),
 ];
+
+/// Files every new interactive or login shell reads and runs.
+const SHELL_PROFILES: &[&str] = &[".bashrc", ".zshrc", ".profile", ".bash_profile", ".zprofile"];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
@@ -73,22 +77,46 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .severity(sev),
             );
         }
-        // Appending to a shell profile makes every new shell run the payload.
+        // Writing a shell profile (appending a line, or rewriting it with a line added)
+        // makes every new shell run what was added.
         for call in file.calls.iter().filter(|c| c.name == "builtins.open") {
-            let target = call.args.first().and_then(|a| a.text()).unwrap_or_default();
-            let mode = call.args.get(1).and_then(|a| a.text()).unwrap_or_default();
-            if mode.contains('a')
-                && [".bashrc", ".zshrc", ".profile", ".bash_profile"]
-                    .iter()
-                    .any(|p| target.ends_with(p))
-            {
-                out.push(rule.at(
-                    file,
-                    call.span,
-                    call.trigger,
-                    Behaviour::ShellProfile,
-                    format!("appends to the shell profile `{target}`"),
-                ));
+            let target = call
+                .args
+                .first()
+                .and_then(|a| a.path_text())
+                .unwrap_or_default();
+            let mode = call
+                .args
+                .get(1)
+                .or_else(|| call.keyword("mode"))
+                .and_then(|a| a.text())
+                .unwrap_or_default();
+            let writes = if mode.contains('a') {
+                "appends to"
+            } else if mode.contains(['w', 'x']) {
+                "rewrites"
+            } else {
+                continue;
+            };
+            if SHELL_PROFILES.iter().any(|p| target.ends_with(p)) {
+                // A command the user runs may set up their shell (completions, an alias of
+                // its own): only an edit nobody asked for, at install or import, is
+                // persistence on its own.
+                let asked_for = call.trigger == Trigger::Runtime;
+                out.push(
+                    rule.at(
+                        file,
+                        call.span,
+                        call.trigger,
+                        Behaviour::ShellProfile,
+                        format!("{writes} the shell profile `{target}`"),
+                    )
+                    .severity(if asked_for {
+                        Severity::Medium
+                    } else {
+                        Severity::High
+                    }),
+                );
             }
         }
     }
