@@ -110,6 +110,21 @@ fn sarif_of_several_inputs_is_valid() {
     );
 }
 
+/// A URI reference holds no white space, so a member named with a space is percent-encoded
+/// (`my%20setup.py`) rather than written as it is.
+#[test]
+fn sarif_of_a_file_named_with_a_space_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let spaced = dir.path().join("my setup.py");
+    std::fs::copy(fixture("EXE001/positive/setup.py"), &spaced).unwrap();
+    let doc = sarif_of(&[spaced], 1);
+    assert_valid(&doc);
+    assert_eq!(
+        results(&doc)[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "my%20setup.py"
+    );
+}
+
 #[test]
 fn sarif_of_a_clean_scan_is_valid() {
     let doc = sarif_of(&[fixture("EXE001/negative/setup.py")], 0);
