@@ -15,6 +15,22 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A member path as SARIF's `artifactLocation.uri`, which must be a URI reference: every byte
+/// a URI cannot hold as it is (white space, `%`, `?`, `#`, `\`, non-ASCII, and `:`, which would
+/// make `c:x` read as a scheme) is percent-encoded, so `my setup.py` is `my%20setup.py`.
+fn artifact_uri(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        let kept = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte);
+        if kept {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
@@ -35,12 +51,12 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
             let Some(index) = RULES.iter().position(|r| r.id == f.rule) else {
                 continue;
             };
-            let uri = if f.path.is_empty() {
-                report.package.file.clone()
+            let path = if f.path.is_empty() {
+                &report.package.file
             } else {
-                f.path.clone()
+                &f.path
             };
-            let mut physical = json!({ "artifactLocation": { "uri": uri } });
+            let mut physical = json!({ "artifactLocation": { "uri": artifact_uri(path) } });
             if f.line > 0 {
                 physical["region"] = json!({
                     "startLine": f.line,
@@ -54,7 +70,8 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                 .iter()
                 .enumerate()
                 .map(|(i, step)| {
-                    let mut physical = json!({ "artifactLocation": { "uri": step.path } });
+                    let mut physical =
+                        json!({ "artifactLocation": { "uri": artifact_uri(&step.path) } });
                     if step.line > 0 {
                         physical["region"] = json!({ "startLine": step.line });
                     }
@@ -95,7 +112,7 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
                     .map(|step| {
                         json!({ "location": {
                             "physicalLocation": {
-                                "artifactLocation": { "uri": step.path },
+                                "artifactLocation": { "uri": artifact_uri(&step.path) },
                                 "region": { "startLine": step.line.max(1) },
                             },
                             "message": { "text": step.what },
@@ -128,4 +145,18 @@ pub fn write_sarif(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+
+    #[test]
+    fn a_path_a_uri_cannot_hold_as_it_is_is_percent_encoded() {
+        assert_eq!(artifact_uri("pkg-1.0/setup.py"), "pkg-1.0/setup.py");
+        assert_eq!(artifact_uri("pkg/my setup.py"), "pkg/my%20setup.py");
+        assert_eq!(artifact_uri("a%20b?#.py"), "a%2520b%3F%23.py");
+        assert_eq!(artifact_uri("C:\\x\\y.py"), "C%3A%5Cx%5Cy.py");
+        assert_eq!(artifact_uri("café.py"), "caf%C3%A9.py");
+    }
 }
