@@ -362,7 +362,10 @@ impl<'a> Index<'a, '_> {
                         }
                         read.atom.source = file_read;
                     }
-                    if chain.iter().any(|c: &Read| c.atom.source == read.atom.source) {
+                    if chain
+                        .iter()
+                        .any(|c: &Read| c.atom.source == read.atom.source)
+                    {
                         continue;
                     }
                     read.steps.push(Step {

@@ -696,7 +696,9 @@ impl Analyzer {
                 if let Some(read) = self.file_named_by(&a.value) {
                     return Some(read);
                 }
-                return Some(Source::FileContent(self.shape(&a.value).unwrap_or_default()));
+                return Some(Source::FileContent(
+                    self.shape(&a.value).unwrap_or_default(),
+                ));
             }
             _ => {}
         }
@@ -859,9 +861,7 @@ impl Analyzer {
                 let read_at_run_time = !t.is_empty();
                 let path_like = |p: &str| {
                     p != HOLE
-                        && (read_at_run_time
-                            || p.contains(['/', '\\', '~'])
-                            || p.starts_with('.'))
+                        && (read_at_run_time || p.contains(['/', '\\', '~']) || p.starts_with('.'))
                 };
                 if let Some(text) = shape.as_ref().filter(|t| path_like(t)) {
                     paths.push((at.clone(), text.clone()));

@@ -88,9 +88,11 @@ fn users_files(folder: &str) -> bool {
         || f == "."
         || (f.len() == 2 && f.ends_with(':'))
         || f.starts_with("~/")
-        || ["/sdcard", "/storage", "/home", "/users", "/root", "/mnt", "/media", "/etc"]
-            .iter()
-            .any(|r| f == *r || f.starts_with(&format!("{r}/")))
+        || [
+            "/sdcard", "/storage", "/home", "/users", "/root", "/mnt", "/media", "/etc",
+        ]
+        .iter()
+        .any(|r| f == *r || f.starts_with(&format!("{r}/")))
         || [
             "%userprofile%",
             "%homepath%",
@@ -112,9 +114,7 @@ fn users_files(folder: &str) -> bool {
 pub fn data_kind(source: &Source) -> Option<DataKind> {
     use crate::information_stealing::*;
     Some(match source {
-        Source::Environment | Source::CallerSource(_) | Source::Surveillance(_) => {
-            DataKind::Secret
-        }
+        Source::Environment | Source::CallerSource(_) | Source::Surveillance(_) => DataKind::Secret,
         // Files found by walking a user's folders, or a folder the code does not write out;
         // not those found in a folder of the package's own (its screenshots, its data).
         Source::FoundFile(under) => {

@@ -36,7 +36,13 @@ pub static LOCATIONS: crate::text::Fragments = &[
 ];
 
 /// Files every new interactive or login shell reads and runs.
-const SHELL_PROFILES: &[&str] = &[".bashrc", ".zshrc", ".profile", ".bash_profile", ".zprofile"];
+const SHELL_PROFILES: &[&str] = &[
+    ".bashrc",
+    ".zshrc",
+    ".profile",
+    ".bash_profile",
+    ".zprofile",
+];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
