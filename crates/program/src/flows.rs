@@ -315,11 +315,12 @@ impl<'a> Index<'a, '_> {
                 }
             };
             let mut chain = Vec::new();
-            let passes_to = |param: &str| Step {
+            let step = |what: String| Step {
                 path: self.files[*cf].path.clone(),
                 line: pass.span.line,
-                what: format!("passes it to {} as `{param}`", self.qualname((file, scope))),
+                what,
             };
+            let callee = self.qualname((file, scope));
             for (at, taint) in &pass.args {
                 let Some(param) = param_of(at).filter(|p| params.contains(p)) else {
                     continue;
@@ -327,7 +328,8 @@ impl<'a> Index<'a, '_> {
                 let mut inner = Vec::new();
                 self.expand(*cf, pass.span.scope, &taint.atoms, true, 0, &mut inner);
                 for mut read in inner {
-                    read.steps.push(passes_to(&param));
+                    read.steps
+                        .push(step(format!("passes it to {callee} as `{param}`")));
                     chain.push(read);
                 }
             }
@@ -368,17 +370,13 @@ impl<'a> Index<'a, '_> {
                     {
                         continue;
                     }
-                    read.steps.push(Step {
-                        what: format!(
-                            "passes {} to {} as `{param}`, which reads that file",
-                            path.map_or_else(
-                                || "a path".to_string(),
-                                |p| format!("`{}`", malpi_python::cut(p, 80))
-                            ),
-                            self.qualname((file, scope))
-                        ),
-                        ..passes_to(param)
-                    });
+                    let passed = path.map_or_else(
+                        || "a path".to_string(),
+                        |p| format!("`{}`", malpi_python::cut(p, 80)),
+                    );
+                    read.steps.push(step(format!(
+                        "passes {passed} to {callee} as `{param}`, which reads that file"
+                    )));
                     chain.push(read);
                 }
             }

@@ -388,7 +388,7 @@ impl Analyzer {
             .map(|a| self.summarise(a))
             .collect();
         // Which file is opened, when its path is built rather than written whole.
-        if is_file_open(&name) {
+        if crate::taint::is_file_open(&name) {
             if let (Some(first), Some(expr)) = (args.first_mut(), call.arguments.args.first()) {
                 if first.value.is_none() {
                     first.path = self.shape(expr);
@@ -833,12 +833,4 @@ impl Analyzer {
             _ => false,
         }
     }
-}
-
-/// Calls whose first argument is the path of a file they open.
-fn is_file_open(name: &str) -> bool {
-    matches!(
-        name,
-        "builtins.open" | "io.open" | "codecs.open" | "os.open" | "pathlib.Path.open"
-    )
 }

@@ -92,6 +92,14 @@ fn is_host_identity(name: &str) -> bool {
         )
 }
 
+/// Calls whose first argument is the path of a file they open.
+pub(crate) fn is_file_open(name: &str) -> bool {
+    matches!(
+        name,
+        "builtins.open" | "io.open" | "codecs.open" | "pathlib.Path.open"
+    )
+}
+
 /// Services whose whole answer is the caller's public address.
 fn is_public_address_service(url: &str) -> bool {
     [
@@ -668,7 +676,7 @@ impl Analyzer {
                 let key = arg0.and_then(|a| self.fold(a)).and_then(|k| k.text());
                 return Some(env_source(key));
             }
-            "builtins.open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
+            _ if is_file_open(name) => {
                 let mode = c
                     .arguments
                     .args

@@ -78,8 +78,9 @@ fn sensitive_path(path: &str) -> bool {
         || path.contains("/flag")
 }
 
-/// Where a user's own files are: the whole disk, a home folder, a phone's storage, the
-/// folders people keep documents and pictures in.
+/// Folders whose files are the host's, not the package's: the whole disk, home folders, a
+/// phone's storage, mounted drives, the system's configuration, the folders people keep
+/// documents and pictures in.
 fn users_files(folder: &str) -> bool {
     let f = folder.to_ascii_lowercase().replace('\\', "/");
     let f = f.trim_end_matches(['/', '*']);
