@@ -387,11 +387,13 @@ impl Analyzer {
             .iter()
             .map(|a| self.summarise(a))
             .collect();
-        // Which file is opened, when its path is built rather than written whole.
-        if crate::taint::is_file_open(&name) {
-            if let (Some(first), Some(expr)) = (args.first_mut(), call.arguments.args.first()) {
-                if first.value.is_none() {
-                    first.path = self.shape(expr);
+        // Which file is opened or written, which address fetched, when it is built rather
+        // than written whole.
+        let place = crate::taint::place_argument(&name);
+        if let Some((at, _)) = place {
+            if let (Some(arg), Some(expr)) = (args.get_mut(at), call.arguments.args.get(at)) {
+                if arg.value.is_none() {
+                    arg.path = self.shape(expr);
                 }
             }
         }
@@ -400,12 +402,15 @@ impl Analyzer {
             .keywords
             .iter()
             .map(|k| {
-                (
-                    k.arg
-                        .as_ref()
-                        .map_or_else(|| "**".to_string(), |a| a.as_str().to_string()),
-                    self.summarise(&k.value),
-                )
+                let keyword = k
+                    .arg
+                    .as_ref()
+                    .map_or_else(|| "**".to_string(), |a| a.as_str().to_string());
+                let mut arg = self.summarise(&k.value);
+                if place.is_some_and(|(_, kw)| kw == keyword) && arg.value.is_none() {
+                    arg.path = self.shape(&k.value);
+                }
+                (keyword, arg)
             })
             .collect();
         self.note_edges(&name, call);

@@ -23,6 +23,14 @@ impl Trigger {
             Trigger::Runtime => "runtime",
         }
     }
+    /// When code with this trigger runs, in words for a message.
+    pub fn when(self) -> &'static str {
+        match self {
+            Trigger::Install => "at install time",
+            Trigger::Import => "at import time",
+            Trigger::Runtime => "when called",
+        }
+    }
 }
 
 /// What a file is to the package: decides the trigger of its top-level code.
@@ -198,8 +206,10 @@ pub struct Arg {
     pub calls: Vec<String>,
     /// Resolved dotted names the argument reads (`os.environ`, `requests.get.text`).
     pub names: Vec<String>,
-    /// The path a file-opening call opens, as far as it is written, when it is built rather
-    /// than constant (`~/.bashrc` from `p = os.path.expanduser("~/.bashrc"); open(p, "w")`).
+    /// The place a call opens, saves to or fetches (a file `open` opens, where
+    /// `urlretrieve` saves, the URL of a request), as far as it is written, when it is built
+    /// rather than constant (`~/.bashrc` from `p = os.path.expanduser("~/.bashrc");
+    /// open(p, "w")`). Set on that argument only.
     pub path: Option<String>,
 }
 

@@ -100,6 +100,23 @@ pub(crate) fn is_file_open(name: &str) -> bool {
     )
 }
 
+/// Which argument of a call names a place the call reads, writes or fetches, as the
+/// positional index and the keyword: the file an `open` opens, where a download is saved,
+/// the address a download or a send goes to.
+pub(crate) fn place_argument(name: &str) -> Option<(usize, &'static str)> {
+    if is_file_open(name) {
+        return Some((0, "file"));
+    }
+    match name {
+        "urllib.request.urlretrieve" | "urllib.urlretrieve" => Some((1, "filename")),
+        "wget.download" => Some((1, "out")),
+        _ => match sink_of(name) {
+            Some((SinkKind::Network, DestinationArg::Url(at))) => Some((at, "url")),
+            _ => None,
+        },
+    }
+}
+
 /// Services whose whole answer is the caller's public address.
 fn is_public_address_service(url: &str) -> bool {
     [

@@ -6,7 +6,6 @@
 use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity, by_trigger};
 use crate::names::is_command;
-use malpi_python::Trigger;
 
 pub static RULE: Rule = Rule {
     id: RuleId::Cmd001,
@@ -20,12 +19,12 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
-            let what = call
-                .texts()
-                .next()
-                .map(|t| format!(": `{}`", malpi_python::cut(&t, 120)))
+            let line = command_line(call);
+            let what = line
+                .as_deref()
+                .map(|t| format!(": `{}`", malpi_python::cut(t, 120)))
                 .unwrap_or_default();
-            let severity = if call.texts().next().is_some_and(|t| is_release_step(&t)) {
+            let severity = if line.as_deref().is_some_and(is_release_step) {
                 Severity::Low
             } else {
                 by_trigger(
@@ -44,17 +43,26 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     format!(
                         "runs a command with {}{what} {}",
                         call.name,
-                        match call.trigger {
-                            Trigger::Install => "at install time",
-                            Trigger::Import => "at import time",
-                            Trigger::Runtime => "when called",
-                        }
+                        call.trigger.when()
                     ),
                 )
                 .severity(severity),
             );
         }
     }
+}
+
+/// The command line a call runs, as far as it is written: its first argument or the
+/// `args`/`cmd`/`command` keyword, not what else it is given (`input=`, `encoding=`).
+fn command_line(call: &malpi_python::Call) -> Option<String> {
+    call.args
+        .first()
+        .or_else(|| {
+            ["args", "cmd", "command"]
+                .iter()
+                .find_map(|k| call.keyword(k))
+        })
+        .and_then(|a| a.text())
 }
 
 /// The maintainer's release steps that setup.py scripts carry behind a `publish` argument

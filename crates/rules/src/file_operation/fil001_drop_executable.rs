@@ -22,8 +22,12 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for file in &pkg.files {
         let before = out.len();
         check_calls(rule, file, out);
-        // A download saved to disk in a file that names a program (`Oxzy.exe`, `a.bat`) is
-        // a program being dropped, whatever variable carries its name.
+        // A download saved to disk where the file written, the place saved to or the
+        // address fetched names a program (`%TEMP%/Oxzy.exe`, `…/pics.exe`) is a program
+        // being dropped. When where it is saved is not written in the call (a helper's
+        // parameter), a program the file names stands for it. A tool that saves an
+        // archive and runs what it unpacks (an SDK's `sdkmanager.bat`) names a program
+        // but does not save one.
         let saves_download = out[before..]
             .iter()
             .any(|f| f.behaviour == Behaviour::SaveDownload);
@@ -31,19 +35,83 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             .iter()
             .any(|f| f.behaviour == Behaviour::DropExecutable);
         if saves_download && !drops {
-            if let Some(s) = file.strings.iter().find(|s| names_a_program(&s.value)) {
+            if let Some((span, trigger, name)) = dropped_program(file) {
                 out.push(rule.at(
                     file,
-                    s.span,
-                    s.trigger,
+                    span,
+                    trigger,
                     Behaviour::DropExecutable,
                     format!(
                         "saves a download and names a program `{}`",
-                        malpi_python::cut(&s.value, 100)
+                        malpi_python::cut(&name, 100)
                     ),
                 ));
             }
         }
+    }
+}
+
+/// Where a file that saves a download names the program it saves.
+fn dropped_program(
+    file: &malpi_python::FileFacts,
+) -> Option<(malpi_python::Span, malpi_python::Trigger, String)> {
+    let mut unwritten_place = false;
+    for call in &file.calls {
+        match program_place(call) {
+            Some(Place::Known(p)) if names_a_program(&p) => {
+                return Some((call.span, call.trigger, p));
+            }
+            Some(Place::Unwritten) => unwritten_place = true,
+            _ => {}
+        }
+    }
+    if !unwritten_place {
+        return None;
+    }
+    file.strings
+        .iter()
+        .find(|s| names_a_program(&s.value))
+        .map(|s| (s.span, s.trigger, s.value.clone()))
+}
+
+/// Where a call saves or fetches.
+enum Place {
+    /// As far as the code writes it.
+    Known(String),
+    /// A file is saved, but where is not written in the call (a parameter, a value made
+    /// elsewhere).
+    Unwritten,
+}
+
+/// The place a call writes a file to or fetches from, as far as it is written: the path of
+/// an `open` for writing, where a download is saved, the URL of a download.
+fn program_place(call: &malpi_python::Call) -> Option<Place> {
+    let place = |at: usize, keyword: &str| {
+        call.args
+            .get(at)
+            .or_else(|| call.keyword(keyword))
+            .and_then(|a| a.path_text())
+            .filter(|p| p != malpi_python::HOLE)
+    };
+    let saved = |p: Option<String>| Some(p.map_or(Place::Unwritten, Place::Known));
+    match call.name.as_str() {
+        "builtins.open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
+            let mode = call
+                .args
+                .get(1)
+                .or_else(|| call.keyword("mode"))
+                .and_then(|a| a.text())
+                .unwrap_or_default();
+            if mode.contains(['w', 'a', 'x']) {
+                saved(place(0, "file"))
+            } else {
+                None
+            }
+        }
+        "urllib.request.urlretrieve" | "urllib.urlretrieve" => saved(place(1, "filename")),
+        "wget.download" => saved(place(1, "out")),
+        name if is_download(name) => place(0, "url").map(Place::Known),
+        _ => None,
     }
 }
 

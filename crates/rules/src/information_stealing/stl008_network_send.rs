@@ -35,11 +35,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                     call.span,
                     call.trigger,
                     Behaviour::SendData,
-                    format!(
-                        "network call {}{target} at {} time",
-                        call.name,
-                        call.trigger.as_str()
-                    ),
+                    format!("network call {}{target} {}", call.name, call.trigger.when()),
                 )
                 .severity(sev),
             );
