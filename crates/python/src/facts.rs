@@ -251,6 +251,14 @@ impl Call {
         self.args.iter().chain(self.keywords.iter().map(|(_, a)| a))
     }
     /// Constant text of all arguments, for shell-string and path checks.
+    /// The mode a file-opening call opens with, as written (empty when not written: a read).
+    pub fn open_mode(&self) -> String {
+        self.args
+            .get(crate::taint::mode_position(&self.name))
+            .or_else(|| self.keyword("mode"))
+            .and_then(Arg::text)
+            .unwrap_or_default()
+    }
     pub fn texts(&self) -> impl Iterator<Item = String> + '_ {
         self.all_args().filter_map(Arg::text)
     }

@@ -100,11 +100,17 @@ pub(crate) fn is_file_open(name: &str) -> bool {
     )
 }
 
+/// Where a file-opening call takes its mode: `open(path, mode)`, `Path(p).open(mode)`.
+pub(crate) fn mode_position(name: &str) -> usize {
+    if name == "pathlib.Path.open" { 0 } else { 1 }
+}
+
 /// Which argument of a call names a place the call reads, writes or fetches, as the
 /// positional index and the keyword: the file an `open` opens, where a download is saved,
 /// the address a download or a send goes to.
 pub(crate) fn place_argument(name: &str) -> Option<(usize, &'static str)> {
-    if is_file_open(name) {
+    // A `Path(p).open()` opens its receiver.
+    if is_file_open(name) && name != "pathlib.Path.open" {
         return Some((0, "file"));
     }
     match name {
@@ -697,7 +703,7 @@ impl Analyzer {
                 let mode = c
                     .arguments
                     .args
-                    .get(1)
+                    .get(mode_position(name))
                     .or(c.arguments.find_keyword("mode").map(|k| &k.value))
                     .and_then(|m| self.fold(m))
                     .and_then(|m| m.text())

@@ -96,13 +96,7 @@ fn program_place(call: &malpi_python::Call) -> Option<Place> {
     let saved = |p: Option<String>| Some(p.map_or(Place::Unwritten, Place::Known));
     match call.name.as_str() {
         "builtins.open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
-            let mode = call
-                .args
-                .get(1)
-                .or_else(|| call.keyword("mode"))
-                .and_then(|a| a.text())
-                .unwrap_or_default();
-            if mode.contains(['w', 'a', 'x']) {
+            if call.open_mode().contains(['w', 'a', 'x']) {
                 saved(place(0, "file"))
             } else {
                 None
@@ -176,12 +170,7 @@ fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Findin
                 continue;
             }
             if call.name == "builtins.open" {
-                let mode = call
-                    .args
-                    .get(1)
-                    .and_then(|a| a.text())
-                    .or_else(|| call.keyword("mode").and_then(|a| a.text()))
-                    .unwrap_or_default();
+                let mode = call.open_mode();
                 let target = call
                     .args
                     .first()

@@ -91,12 +91,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 .first()
                 .and_then(|a| a.path_text())
                 .unwrap_or_default();
-            let mode = call
-                .args
-                .get(1)
-                .or_else(|| call.keyword("mode"))
-                .and_then(|a| a.text())
-                .unwrap_or_default();
+            let mode = call.open_mode();
             let writes = if mode.contains('a') {
                 "appends to"
             } else if mode.contains(['w', 'x']) {
