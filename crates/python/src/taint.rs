@@ -213,9 +213,6 @@ fn library_source(name: &str) -> Option<Source> {
         "argparse.ArgumentParser.parse_args" | "argparse.ArgumentParser.parse_known_args" => {
             Source::CommandLine
         }
-        "socket.socket.recv" | "socket.socket.recvfrom" | "socket.socket.makefile" => {
-            Source::NetworkResponse("socket".into())
-        }
         _ => return None,
     })
 }
@@ -736,6 +733,18 @@ impl Analyzer {
         if is_command_output(name) {
             return Some(Source::CommandOutput(shape0()));
         }
+        // What a socket receives comes from where it was connected, when that is written
+        // here (a local helper process on `localhost` is not a server far away).
+        if matches!(
+            name,
+            "socket.socket.recv" | "socket.socket.recvfrom" | "socket.socket.makefile"
+        ) {
+            let peer = self.receiver_destination(c);
+            return Some(Source::NetworkResponse(match peer.text {
+                Some(t) if peer.literal => t,
+                _ => "socket".into(),
+            }));
+        }
         if let Some(Source::FileSearch(_)) = library_source(name) {
             return Some(Source::FileSearch(shape0()));
         }
@@ -836,7 +845,25 @@ impl Analyzer {
                         Expr::Attribute(a) => self.fold(&a.value).and_then(|v| v.text()),
                         _ => None,
                     },
-                    _ => None,
+                    // A request object points where its URL does.
+                    "Request" if name.starts_with("urllib") => c
+                        .arguments
+                        .find_keyword("url")
+                        .map(|k| &k.value)
+                        .or(args.first())
+                        .and_then(|a| self.shape_at(a, d)),
+                    // An address record (`Address(host="10.0.0.5", port=80)`, a
+                    // namedtuple): its host is where it points.
+                    _ => c
+                        .arguments
+                        .keywords
+                        .iter()
+                        .find(|k| {
+                            k.arg.as_ref().is_some_and(|a| {
+                                matches!(a.as_str(), "host" | "hostname" | "address" | "addr")
+                            })
+                        })
+                        .and_then(|k| self.shape_at(&k.value, d)),
                 }
             }
             Expr::Subscript(s) if self.qualify(&s.value).as_deref() == Some("os.environ") => {

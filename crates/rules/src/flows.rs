@@ -396,3 +396,25 @@ mod tests {
         assert_eq!(data_kind(&Source::FileContent("setup.cfg".into())), None);
     }
 }
+
+/// Whether the value flows show that what this call runs was received from this machine
+/// only: a socket connected to `localhost` (a helper process answering its parent), not a
+/// server elsewhere.
+pub fn received_from_this_machine(
+    pkg: &PackageFacts,
+    file: usize,
+    call: &malpi_python::Call,
+) -> bool {
+    let mut received = pkg
+        .flows
+        .iter()
+        .filter(|f| f.file == file && f.span == call.span && f.sink == SinkKind::Exec)
+        .flat_map(|f| &f.sources)
+        .filter_map(|a| match &a.source {
+            Source::NetworkResponse(from) => Some(from),
+            _ => None,
+        })
+        .peekable();
+    received.peek().is_some()
+        && received.all(|from| written_address(from) && endpoint_kind(from) == EndpointKind::Local)
+}

@@ -4,6 +4,7 @@
 use crate::id::{Behaviour, RuleId};
 use crate::model::{Category, Finding, PackageFacts, Rule, Severity};
 use crate::names::{is_command, is_remote_data};
+use malpi_python::SinkKind;
 
 pub static RULE: Rule = Rule {
     id: RuleId::Rc002,
@@ -15,8 +16,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
-    for file in &pkg.files {
+    for (index, file) in pkg.files.iter().enumerate() {
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
+            if runs_own_program(pkg, index, call) {
+                continue;
+            }
             let remote = call
                 .all_args()
                 .flat_map(|a| a.calls.iter().chain(a.names.iter()))
@@ -36,4 +40,45 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Whether the command line is a program the package names, given what arrived as its
+/// arguments (`install.sh {…}` with a release tag fetched from an API): the server picks
+/// a value, not the command. A shell or an interpreter named with the data as its script
+/// (`sh -c {…}`) is still the server's command.
+fn runs_own_program(pkg: &PackageFacts, file: usize, call: &malpi_python::Call) -> bool {
+    pkg.flows
+        .iter()
+        .filter(|f| f.file == file && f.span == call.span && f.sink == SinkKind::Command)
+        .filter_map(|f| f.destination.text.as_deref())
+        .any(|line| {
+            let program = line.split_whitespace().next().unwrap_or("");
+            if program.is_empty() || program.contains(malpi_python::HOLE) {
+                return false;
+            }
+            let base = program
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(program)
+                .to_ascii_lowercase();
+            let base = base.strip_suffix(".exe").unwrap_or(&base);
+            !matches!(
+                base,
+                "sh" | "bash"
+                    | "zsh"
+                    | "dash"
+                    | "ksh"
+                    | "cmd"
+                    | "powershell"
+                    | "pwsh"
+                    | "python"
+                    | "python3"
+                    | "perl"
+                    | "ruby"
+                    | "node"
+                    | "osascript"
+                    | "eval"
+                    | "exec"
+            )
+        })
 }
