@@ -113,13 +113,21 @@ pub(crate) fn place_argument(name: &str) -> Option<(usize, &'static str)> {
     if is_file_open(name) && name != "pathlib.Path.open" {
         return Some((0, "file"));
     }
+    if let Some(saved) = download_destination(name) {
+        return Some(saved);
+    }
+    match sink_of(name) {
+        Some((SinkKind::Network, DestinationArg::Url(at))) => Some((at, "url")),
+        _ => None,
+    }
+}
+
+/// Where a call that downloads to a file saves it: the positional index and the keyword.
+fn download_destination(name: &str) -> Option<(usize, &'static str)> {
     match name {
         "urllib.request.urlretrieve" | "urllib.urlretrieve" => Some((1, "filename")),
         "wget.download" => Some((1, "out")),
-        _ => match sink_of(name) {
-            Some((SinkKind::Network, DestinationArg::Url(at))) => Some((at, "url")),
-            _ => None,
-        },
+        _ => None,
     }
 }
 
@@ -977,15 +985,22 @@ impl Analyzer {
             DestinationArg::Whole => args.first(),
             DestinationArg::Receiver | DestinationArg::None => None,
         };
+        // Where a download is saved is not sent (`urlretrieve(url, ~/x)`).
+        let saved_to = download_destination(name);
         let mut data = Taint::default();
         for (i, a) in args.iter().enumerate().take(32) {
-            if matches!(at, DestinationArg::Url(j) if j == i) {
+            if matches!(at, DestinationArg::Url(j) if j == i)
+                || saved_to.is_some_and(|(j, _)| j == i)
+            {
                 continue;
             }
             self.taint_into(a, &mut data, 0);
         }
         for k in call.arguments.keywords.iter().take(32) {
-            if at != DestinationArg::Whole && k.arg.as_ref().is_some_and(|a| a.as_str() == "url") {
+            let keyword = k.arg.as_ref().map(|a| a.as_str());
+            if at != DestinationArg::Whole && keyword == Some("url")
+                || keyword.is_some_and(|kw| saved_to.is_some_and(|(_, s)| s == kw))
+            {
                 continue;
             }
             self.taint_into(&k.value, &mut data, 0);
