@@ -94,7 +94,7 @@ fn read(facts: &FileFacts) -> (Vec<Call>, Vec<StrLit>, Vec<Import>) {
                     strings.push(StrLit::new(s.clone(), span, trigger, false));
                 }
             }
-            Tok::Name(n) if at_line_start && (n == "def" || n == "class") && n == "def" => {
+            Tok::Name(n) if at_line_start && n == "def" => {
                 if def_indent.is_none() {
                     def_indent = Some(t.indent);
                 }
