@@ -114,10 +114,11 @@ fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Findin
                     .and_then(|a| a.text())
                     .or_else(|| call.keyword("mode").and_then(|a| a.text()))
                     .unwrap_or_default();
+                // The path as far as it is written (`{…}/svc.exe` from a temp folder).
                 let target = call
                     .args
                     .first()
-                    .and_then(|a| a.text())
+                    .and_then(|a| a.path_text())
                     .unwrap_or_default()
                     .to_ascii_lowercase();
                 if mode.contains(['w', 'a'])
