@@ -862,6 +862,11 @@ impl Analyzer {
         self.note_written_into(name, call);
         if name == "pycurl.Curl.setopt" {
             self.note_curl_option(name, call);
+        } else if matches!(
+            name,
+            "subprocess.Popen.communicate" | "subprocess.Popen.stdin.write"
+        ) {
+            self.note_stdin_write(name, call);
         } else if let Some((sink, at)) = sink_of(name) {
             self.note_sink(sink, at, name, call);
         } else if let Some((sink, data)) = self.started_sink(name, call) {
@@ -986,6 +991,44 @@ impl Analyzer {
         self.push_flow(sink, name, call, data, destination);
     }
 
+    /// `p.communicate(code)`, `p.stdin.write(code)` where `p = Popen(["bash"], stdin=PIPE)`:
+    /// what a shell or interpreter reads on its standard input is code it runs.
+    fn note_stdin_write(&mut self, name: &str, call: &ast::ExprCall) {
+        let Expr::Attribute(a) = call.func.as_ref() else {
+            return;
+        };
+        let process = match a.value.as_ref() {
+            Expr::Attribute(stdin) if stdin.attr.as_str() == "stdin" => stdin.value.as_ref(),
+            e => e,
+        };
+        let key = match process {
+            Expr::Name(n) => n.id.to_string(),
+            Expr::Attribute(inner) => match attribute_key(inner) {
+                Some(k) => k,
+                None => return,
+            },
+            _ => return,
+        };
+        let program = self
+            .endpoints
+            .get(&key)
+            .and_then(|d| d.text.clone())
+            .unwrap_or_default();
+        if !reads_code_on_stdin(&program) {
+            return;
+        }
+        let Some(code) = call
+            .arguments
+            .args
+            .first()
+            .or(call.arguments.find_keyword("input").map(|k| &k.value))
+        else {
+            return;
+        };
+        let code = self.taint_of(code);
+        self.push_flow(SinkKind::Exec, name, call, code, Destination::default());
+    }
+
     /// `c.setopt(pycurl.URL, url)` says where a curl handle goes; `c.setopt(pycurl.POSTFIELDS,
     /// data)` (or another option that carries a body, a header or a login) what it sends.
     fn note_curl_option(&mut self, name: &str, call: &ast::ExprCall) {
@@ -1079,6 +1122,7 @@ impl Analyzer {
                 | "websocket.create_connection"
                 | "websockets.connect"
                 | "websockets.client.connect"
+                | "subprocess.Popen"
         ) || name.starts_with("telebot.TeleBot")
             || name.starts_with("telegram.Bot");
         if !makes || self.endpoints.len() >= 10_000 {

