@@ -423,8 +423,9 @@ fn eval_with_labels_reports_recall_on_harmful_samples() {
     let (code, text) = run(&labels);
     assert_eq!(code, Some(0), "{text}");
     assert!(
+        // The other fixture files of STL012 are unlabelled, however many there are.
         text.contains(
-            "harmful 1 of 1 judged malicious (100.0%); harmless flagged 0 of 1; unlabelled 1"
+            "harmful 1 of 1 judged malicious (100.0%); harmless flagged 0 of 1; unlabelled"
         ),
         "{text}"
     );

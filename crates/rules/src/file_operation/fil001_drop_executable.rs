@@ -171,10 +171,11 @@ fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Findin
             }
             if call.name == "builtins.open" {
                 let mode = call.open_mode();
+                // The path as far as it is written (`{…}/svc.exe` from a temp folder).
                 let target = call
                     .args
                     .first()
-                    .and_then(|a| a.text())
+                    .and_then(|a| a.path_text())
                     .unwrap_or_default()
                     .to_ascii_lowercase();
                 if mode.contains(['w', 'a'])

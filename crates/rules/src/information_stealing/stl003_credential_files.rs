@@ -30,6 +30,11 @@ pub static PATHS: crate::text::Fragments = &[
     (".zsh_history", "shell history"),
     (".gnupg", "GnuPG keys"),
     (".config/gcloud", "Google Cloud credentials"),
+    (".azure/", "Azure CLI credentials"),
+    (
+        "/proc/self/environ",
+        "the process environment (a CI job's secrets)",
+    ),
     ("filezilla/recentservers.xml", "FTP credentials"),
     ("filezilla/sitemanager.xml", "FTP credentials"),
 ];
@@ -43,11 +48,16 @@ const TOOL_CONFIGS: &[&str] = &[
     ".kube/config",
     ".gnupg",
     ".config/gcloud",
+    ".azure/",
 ];
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (fi, file) in pkg.files.iter().enumerate() {
         for (s, fragment, why) in crate::text::matches(pkg, fi, PATHS) {
+            // The public half of an SSH key pair is made to be handed out.
+            if fragment.starts_with(".ssh/") && s.value.trim_end().ends_with(".pub") {
+                continue;
+            }
             if s.value.len() < 300 {
                 // Package managers, registries and cloud tools read their own config files
                 // (a netrc for a download, a kube config for a cluster): weak alone.

@@ -23,12 +23,13 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                 Severity::Low,
                 Severity::Info,
             );
-            let target = call
-                .args
-                .first()
-                .and_then(|a| a.text())
-                .map(|t| format!(" to `{}`", malpi_python::cut(&t, 100)))
-                .unwrap_or_default();
+            // `PoolManager().request("POST", url)`: the method is not where it goes.
+            let target = match call.args.first().and_then(|a| a.text()) {
+                Some(m) if is_http_method(&m) => call.args.get(1).and_then(|a| a.text()),
+                other => other,
+            }
+            .map(|t| format!(" to `{}`", malpi_python::cut(&t, 100)))
+            .unwrap_or_default();
             out.push(
                 rule.at(
                     file,
@@ -41,4 +42,11 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+fn is_http_method(text: &str) -> bool {
+    matches!(
+        text.to_ascii_uppercase().as_str(),
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+    )
 }
