@@ -422,7 +422,9 @@ mod tests {
 
 /// Whether the value flows show that what this call runs was received from this machine
 /// only: a socket connected to `localhost` (a helper process answering its parent), not a
-/// server elsewhere.
+/// server elsewhere. An address read at run time is not enough: a helper given its server
+/// by the package's own caller (`run_remote("https://…")`) reads as one until callers'
+/// addresses are followed into download URLs.
 pub fn received_from_this_machine(
     pkg: &PackageFacts,
     file: usize,
