@@ -319,12 +319,7 @@ impl Analyzer {
             }
             Expr::Subscript(s) => {
                 // `d["k"] = v`: the container holds v.
-                let key = match s.value.as_ref() {
-                    Expr::Name(n) => Some(n.id.to_string()),
-                    Expr::Attribute(a) => crate::taint::attribute_key(a),
-                    _ => None,
-                };
-                if let Some(key) = key {
+                if let Some(key) = crate::taint::value_key(&s.value) {
                     let taint = self.taint_of(value);
                     self.add_taint(&key, &taint);
                 }
@@ -432,12 +427,7 @@ impl Analyzer {
         self.note_code_in_strings(&name, call, &args);
         if let Expr::Attribute(a) = call.func.as_ref() {
             if a.attr.as_str() == "connect" {
-                let key = match a.value.as_ref() {
-                    Expr::Name(n) => Some(n.id.to_string()),
-                    Expr::Attribute(inner) => crate::taint::attribute_key(inner),
-                    _ => None,
-                };
-                if let Some(key) = key {
+                if let Some(key) = crate::taint::value_key(&a.value) {
                     self.note_endpoint(key, &name, call);
                 }
             }

@@ -251,6 +251,23 @@ impl Call {
         self.args.iter().chain(self.keywords.iter().map(|(_, a)| a))
     }
     /// Constant text of all arguments, for shell-string and path checks.
+    /// The place the call opens, saves to or fetches, as far as it is written (see
+    /// [`Arg::path`]).
+    pub fn place(&self) -> Option<String> {
+        let (at, keyword) = crate::taint::place_argument(&self.name)?;
+        self.args
+            .get(at)
+            .or_else(|| self.keyword(keyword))
+            .and_then(Arg::path_text)
+    }
+    /// Whether the call opens a file (`open`, `io.open`, `Path.open`).
+    pub fn opens_file(&self) -> bool {
+        crate::taint::is_file_open(&self.name)
+    }
+    /// Whether the call downloads into a file (`urlretrieve`, `wget.download`).
+    pub fn downloads_to_file(&self) -> bool {
+        crate::taint::download_destination(&self.name).is_some()
+    }
     /// The mode a file-opening call opens with, as written (empty when not written: a read).
     pub fn open_mode(&self) -> String {
         self.args

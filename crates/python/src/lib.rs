@@ -31,7 +31,7 @@ pub use facts::*;
 pub use flow::{
     Atom, Destination, Flow, PackageFlow, Pass, PassedAs, Return, SinkKind, Source, Taint,
 };
-pub use taint::{HOLE, is_fingerprint};
+pub use taint::{HOLE, command_program, is_fingerprint, is_interpreter};
 
 use analyzer::MAX_SCOPES;
 pub use fold::hex_decode;

@@ -123,7 +123,7 @@ pub(crate) fn place_argument(name: &str) -> Option<(usize, &'static str)> {
 }
 
 /// Where a call that downloads to a file saves it: the positional index and the keyword.
-fn download_destination(name: &str) -> Option<(usize, &'static str)> {
+pub(crate) fn download_destination(name: &str) -> Option<(usize, &'static str)> {
     match name {
         "urllib.request.urlretrieve" | "urllib.urlretrieve" => Some((1, "filename")),
         "wget.download" => Some((1, "out")),
@@ -478,6 +478,16 @@ fn is_self(expr: &Expr) -> bool {
 /// The key under which `self.x` is bound in the file's flat scope.
 pub(crate) fn attribute_key(a: &ast::ExprAttribute) -> Option<String> {
     is_self(&a.value).then(|| format!("self.{}", a.attr.as_str()))
+}
+
+/// The name a value is remembered under between statements: a variable, or an attribute
+/// of `self` (what a call's receiver, a handle or a container is known as).
+pub(crate) fn value_key(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Name(n) => Some(n.id.to_string()),
+        Expr::Attribute(inner) => attribute_key(inner),
+        _ => None,
+    }
 }
 
 fn cap(mut s: String) -> String {
@@ -1066,13 +1076,8 @@ impl Analyzer {
             Expr::Attribute(stdin) if stdin.attr.as_str() == "stdin" => stdin.value.as_ref(),
             e => e,
         };
-        let key = match process {
-            Expr::Name(n) => n.id.to_string(),
-            Expr::Attribute(inner) => match attribute_key(inner) {
-                Some(k) => k,
-                None => return,
-            },
-            _ => return,
+        let Some(key) = value_key(process) else {
+            return;
         };
         let program = self
             .endpoints
@@ -1107,13 +1112,8 @@ impl Analyzer {
                 let Expr::Attribute(a) = call.func.as_ref() else {
                     return;
                 };
-                let key = match a.value.as_ref() {
-                    Expr::Name(n) => n.id.to_string(),
-                    Expr::Attribute(inner) => match attribute_key(inner) {
-                        Some(k) => k,
-                        None => return,
-                    },
-                    _ => return,
+                let Some(key) = value_key(a.value.as_ref()) else {
+                    return;
                 };
                 if self.endpoints.len() < 10_000 {
                     let destination = self.destination(value);
@@ -1159,13 +1159,8 @@ impl Analyzer {
         let Expr::Attribute(a) = call.func.as_ref() else {
             return Destination::default();
         };
-        let key = match a.value.as_ref() {
-            Expr::Name(n) => n.id.to_string(),
-            Expr::Attribute(inner) => match attribute_key(inner) {
-                Some(k) => k,
-                None => return Destination::default(),
-            },
-            _ => return Destination::default(),
+        let Some(key) = value_key(a.value.as_ref()) else {
+            return Destination::default();
         };
         self.endpoints.get(&key).cloned().unwrap_or_default()
     }
@@ -1249,13 +1244,8 @@ impl Analyzer {
         ) {
             return;
         }
-        let key = match a.value.as_ref() {
-            Expr::Name(n) => n.id.to_string(),
-            Expr::Attribute(inner) => match attribute_key(inner) {
-                Some(k) => k,
-                None => return,
-            },
-            _ => return,
+        let Some(key) = value_key(a.value.as_ref()) else {
+            return;
         };
         let mut added = Taint::default();
         for arg in call.arguments.args.iter().take(8) {
@@ -1332,20 +1322,23 @@ fn written_host(address: &str) -> bool {
         .any(|part| part.chars().any(|c| c.is_ascii_alphanumeric()))
 }
 
-/// A shell or interpreter run with nothing but options (`bash`, `sh -s`, `python3 -`): it
-/// reads the code it runs on its standard input.
-fn reads_code_on_stdin(command: &str) -> bool {
-    let mut words = command.split_whitespace();
-    let Some(program) = words.next() else {
-        return false;
-    };
+/// The program a command line runs: its first word, without folders or `.exe`, lowercase.
+pub fn command_program(command: &str) -> Option<String> {
+    let program = command.split_whitespace().next()?;
     let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
-    let program = program
-        .strip_suffix(".exe")
-        .unwrap_or(program)
-        .to_ascii_lowercase();
-    let interpreter = matches!(
-        program.as_str(),
+    Some(
+        program
+            .strip_suffix(".exe")
+            .unwrap_or(program)
+            .to_ascii_lowercase(),
+    )
+}
+
+/// A shell or an interpreter: a program whose input (a `-c` argument, its standard input)
+/// is code.
+pub fn is_interpreter(program: &str) -> bool {
+    matches!(
+        program,
         "sh" | "bash"
             | "zsh"
             | "dash"
@@ -1359,8 +1352,17 @@ fn reads_code_on_stdin(command: &str) -> bool {
             | "pwsh"
             | "cmd"
             | "osascript"
-    );
-    interpreter && words.all(|w| w.starts_with('-'))
+    )
+}
+
+/// A shell or interpreter run with nothing but options (`bash`, `sh -s`, `python3 -`): it
+/// reads the code it runs on its standard input.
+fn reads_code_on_stdin(command: &str) -> bool {
+    command_program(command).is_some_and(|p| is_interpreter(&p))
+        && command
+            .split_whitespace()
+            .skip(1)
+            .all(|w| w.starts_with('-'))
 }
 
 /// What reading one environment variable (or all, when the key is not written) is.

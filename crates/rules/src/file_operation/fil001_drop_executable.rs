@@ -86,26 +86,16 @@ enum Place {
 /// The place a call writes a file to or fetches from, as far as it is written: the path of
 /// an `open` for writing, where a download is saved, the URL of a download.
 fn program_place(call: &malpi_python::Call) -> Option<Place> {
-    let place = |at: usize, keyword: &str| {
-        call.args
-            .get(at)
-            .or_else(|| call.keyword(keyword))
-            .and_then(|a| a.path_text())
-            .filter(|p| p != malpi_python::HOLE)
-    };
-    let saved = |p: Option<String>| Some(p.map_or(Place::Unwritten, Place::Known));
-    match call.name.as_str() {
-        "builtins.open" | "io.open" | "codecs.open" | "pathlib.Path.open" => {
-            if call.open_mode().contains(['w', 'a', 'x']) {
-                saved(place(0, "file"))
-            } else {
-                None
-            }
-        }
-        "urllib.request.urlretrieve" | "urllib.urlretrieve" => saved(place(1, "filename")),
-        "wget.download" => saved(place(1, "out")),
-        name if is_download(name) => place(0, "url").map(Place::Known),
-        _ => None,
+    let place = || call.place().filter(|p| p != malpi_python::HOLE);
+    let saved = || Some(place().map_or(Place::Unwritten, Place::Known));
+    if call.opens_file() {
+        call.open_mode().contains(['w', 'a', 'x']).then(saved)?
+    } else if call.downloads_to_file() {
+        saved()
+    } else if is_download(&call.name) {
+        place().map(Place::Known)
+    } else {
+        None
     }
 }
 
@@ -128,10 +118,7 @@ fn names_a_program(s: &str) -> bool {
 fn check_calls(rule: &Rule, file: &malpi_python::FileFacts, out: &mut Vec<Finding>) {
     {
         for call in &file.calls {
-            if matches!(
-                call.name.as_str(),
-                "urllib.request.urlretrieve" | "urllib.urlretrieve" | "wget.download"
-            ) {
+            if call.downloads_to_file() {
                 out.push(
                     rule.at(
                         file,

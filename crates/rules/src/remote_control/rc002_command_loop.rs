@@ -18,9 +18,6 @@ pub static RULE: Rule = Rule {
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (index, file) in pkg.files.iter().enumerate() {
         for call in file.calls.iter().filter(|c| is_command(&c.name)) {
-            if runs_own_program(pkg, index, call) {
-                continue;
-            }
             let remote = call
                 .all_args()
                 .flat_map(|a| a.calls.iter().chain(a.names.iter()))
@@ -29,7 +26,7 @@ fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
                         || c.starts_with("requests.get.")
                         || c.starts_with("urllib.request.urlopen.")
                 });
-            if let Some(source) = remote {
+            if let Some(source) = remote.filter(|_| !runs_own_program(pkg, index, call)) {
                 out.push(rule.at(
                     file,
                     call.span,
@@ -52,33 +49,8 @@ fn runs_own_program(pkg: &PackageFacts, file: usize, call: &malpi_python::Call) 
         .filter(|f| f.file == file && f.span == call.span && f.sink == SinkKind::Command)
         .filter_map(|f| f.destination.text.as_deref())
         .any(|line| {
-            let program = line.split_whitespace().next().unwrap_or("");
-            if program.is_empty() || program.contains(malpi_python::HOLE) {
-                return false;
-            }
-            let base = program
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or(program)
-                .to_ascii_lowercase();
-            let base = base.strip_suffix(".exe").unwrap_or(&base);
-            !matches!(
-                base,
-                "sh" | "bash"
-                    | "zsh"
-                    | "dash"
-                    | "ksh"
-                    | "cmd"
-                    | "powershell"
-                    | "pwsh"
-                    | "python"
-                    | "python3"
-                    | "perl"
-                    | "ruby"
-                    | "node"
-                    | "osascript"
-                    | "eval"
-                    | "exec"
-            )
+            malpi_python::command_program(line).is_some_and(|program| {
+                !program.contains(malpi_python::HOLE) && !malpi_python::is_interpreter(&program)
+            })
         })
 }
