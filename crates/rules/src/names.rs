@@ -166,12 +166,15 @@ pub fn is_fingerprint(name: &str) -> bool {
     malpi_python::is_fingerprint(name)
 }
 
-/// Calls that run code (`exec`, `eval`, `marshal.loads`, `pickle.loads`) on data fetched from
-/// the network, with the fetching call or name: EXE002's behaviour, TEC011's technique.
+/// Calls of file `index` that run code (`exec`, `eval`, `marshal.loads`, `pickle.loads`) on
+/// data fetched from the network, with the fetching call or name: EXE002's behaviour,
+/// TEC011's technique. Not code the flows show arriving from this machine only.
 pub fn remote_code_runs(
-    file: &malpi_python::FileFacts,
+    pkg: &crate::PackageFacts,
+    index: usize,
 ) -> impl Iterator<Item = (&malpi_python::Call, &str)> {
-    file.calls
+    pkg.files[index]
+        .calls
         .iter()
         .filter(|c| is_exec(&c.name) || matches!(c.name.as_str(), "marshal.loads" | "pickle.loads"))
         .filter_map(|c| {
@@ -188,4 +191,6 @@ pub fn remote_code_runs(
                 .or_else(|| arg.names.iter().find(|n| is_remote_data(n)))?;
             Some((c, source.as_str()))
         })
+        // Only for the few calls that run fetched code: it reads the package's flows.
+        .filter(move |(c, _)| !crate::flows::received_from_this_machine(pkg, index, c))
 }

@@ -18,10 +18,7 @@ pub static RULE: Rule = Rule {
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (index, file) in pkg.files.iter().enumerate() {
-        for (call, source) in remote_code_runs(file) {
-            if crate::flows::received_from_this_machine(pkg, index, call) {
-                continue;
-            }
+        for (call, source) in remote_code_runs(pkg, index) {
             let decoders: Vec<&str> = call.args[0]
                 .calls
                 .iter()

@@ -15,10 +15,7 @@ pub static RULE: Rule = Rule {
 
 fn check(rule: &Rule, pkg: &PackageFacts, out: &mut Vec<Finding>) {
     for (index, file) in pkg.files.iter().enumerate() {
-        for (call, source) in crate::names::remote_code_runs(file) {
-            if crate::flows::received_from_this_machine(pkg, index, call) {
-                continue;
-            }
+        for (call, source) in crate::names::remote_code_runs(pkg, index) {
             out.push(rule.at(
                 file,
                 call.span,
