@@ -127,16 +127,29 @@ pub(crate) fn parse(
                 .is_some_and(|e| e.eq_ignore_ascii_case("pypi"))
         })
         .collect();
-    let mut names: Vec<String> = pypi
+    // Names become folder names on export: only PEP 508 names are kept, each bad one is
+    // listed with the file and why, and the record's other packages still import.
+    let mut bad_names: Vec<Result<Record, RecordError>> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for name in pypi
         .iter()
         .filter_map(|a| a.pointer("/package/name").and_then(Value::as_str))
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty() && n.len() <= 256)
-        .collect();
+    {
+        match malpi_names::check_name(name) {
+            Ok(()) => names.push(name.trim().to_string()),
+            Err(e) => bad_names.push(Err(RecordError {
+                location: location.to_string(),
+                reason: format!("{id}: {e}"),
+            })),
+        }
+    }
     names.sort_by_key(|n| malpi_names::normalize(n));
     names.dedup_by_key(|n| malpi_names::normalize(n));
     if names.is_empty() {
-        return vec![Ok(Record::Skipped)];
+        if bad_names.is_empty() {
+            return vec![Ok(Record::Skipped)];
+        }
+        return bad_names;
     }
     let text = |key: &str| {
         doc.get(key)
@@ -226,6 +239,7 @@ pub(crate) fn parse(
                 versions,
             }))
         })
+        .chain(bad_names)
         .collect()
 }
 
