@@ -183,3 +183,82 @@ fn export_refuses_stored_bad_names_and_planted_links() {
     assert!(!dir.path().join("escaped").exists());
     assert!(files_under(&fresh).is_empty());
 }
+
+/// One OSV record naming `n` distinct PyPI packages.
+fn wide_record(n: usize) -> String {
+    let names: Vec<String> = (0..n).map(|i| format!("wide-pkg-{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    osv_many("MAL-2024-80", &refs)
+}
+
+/// Import `record` as the only file of an OSV tree into a fresh SQLite store.
+fn import_one(record: &str) -> (malpi_store::ImportSummary, std::time::Duration, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("osv");
+    build::write(&tree.join("wide.json"), record.as_bytes());
+    let mut store = Store::open(dir.path().join("s.db").to_str().unwrap()).unwrap();
+    let t = std::time::Instant::now();
+    let summary = store.import_osv(&tree, &plain()).unwrap();
+    (summary, t.elapsed(), store)
+}
+
+#[test]
+fn a_record_naming_many_packages_imports_in_linear_time() {
+    // 20,000 packages once took minutes (each name looked up in the whole list again).
+    let (s, took, mut store) = import_one(&wide_record(20_000));
+    assert_eq!(
+        (s.added, s.errors.len()),
+        (20_000, 0),
+        "{:?}",
+        s.errors.first()
+    );
+    assert_eq!(store.stats().unwrap().projects, 20_000);
+    eprintln!("20,000 affected packages imported in {took:?}");
+    assert!(took < std::time::Duration::from_secs(4), "{took:?}");
+
+    // One name 20,000 times: one report holding every version, just as fast.
+    let affected: Vec<_> = (0..20_000)
+        .map(|i| serde_json::json!({"package": {"ecosystem": "PyPI", "name": if i % 2 == 0 { "Same.Name" } else { "same_name" }}, "versions": [format!("1.{i}")]}))
+        .collect();
+    let record = serde_json::json!({"id": "MAL-2024-81", "affected": affected}).to_string();
+    let (s, took, _) = import_one(&record);
+    assert_eq!((s.added, s.errors.len()), (1, 0), "{s:?}");
+    assert!(took < std::time::Duration::from_secs(4), "{took:?}");
+}
+
+#[test]
+fn records_too_wide_or_too_big_are_refused_with_a_reason() {
+    let t = std::time::Instant::now();
+    let (s, _, _) = import_one(&wide_record(60_000));
+    assert_eq!(s.added, 0);
+    assert!(
+        s.errors[0]
+            .reason
+            .contains("more than the 50000 one record may name"),
+        "{:?}",
+        s.errors
+    );
+    // Few packages but long details: the copies made per package are bounded.
+    let mut doc: serde_json::Value = serde_json::from_str(&wide_record(2_000)).unwrap();
+    doc["details"] = "x".repeat(60_000).into();
+    let (s, _, _) = import_one(&doc.to_string());
+    assert_eq!(s.added, 0);
+    assert!(
+        s.errors[0]
+            .reason
+            .contains("bytes one record may expand to"),
+        "{:?}",
+        s.errors
+    );
+    // Past the byte limit: refused before parsing.
+    let (s, _, _) = import_one(&format!(
+        "{{\"id\": \"x\", \"pad\": \"{}\"}}",
+        "y".repeat(9 << 20)
+    ));
+    assert!(s.errors[0].reason.contains("byte limit"), "{:?}", s.errors);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(6),
+        "{:?}",
+        t.elapsed()
+    );
+}
