@@ -39,7 +39,7 @@ fn import_a_list_with_a_bad_line_then_stats_and_export() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("vendor.txt:2") && err.contains("not a project name"),
+        err.contains("vendor.txt:2") && err.contains("not a PEP 508 project name"),
         "{err}"
     );
     let s = stats(&db);

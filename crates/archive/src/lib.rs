@@ -8,6 +8,7 @@
 mod budget;
 mod dir;
 mod format;
+mod links;
 mod path;
 mod tar;
 mod zip;
@@ -147,6 +148,37 @@ impl Sink<'_> {
             return false;
         }
         true
+    }
+
+    /// Record a member that is a link resolved inside the archive: the target's bytes under
+    /// the link's name, whole when the name is wanted and the kept-bytes budget has room,
+    /// else its first bytes (as for any member not wanted).
+    pub fn add_copy(&mut self, path: String, data: Vec<u8>, size: u64, complete: bool) {
+        let want = (self.keep)(&path);
+        let room = self.limits.max_kept_bytes.saturating_sub(self.kept);
+        let (data, complete) = if want && data.len() as u64 <= room {
+            (data, complete)
+        } else {
+            if want {
+                self.trip(
+                    LimitKind::KeptBytes,
+                    format!(
+                        "more than {} bytes of code to keep; `{path}` read in part",
+                        self.limits.max_kept_bytes
+                    ),
+                );
+            }
+            let head = data[..data.len().min(HEAD_BYTES)].to_vec();
+            let c = complete && head.len() as u64 == size;
+            (head, c)
+        };
+        self.kept += data.len() as u64;
+        self.members.push(Member {
+            path,
+            data,
+            size,
+            complete,
+        });
     }
 
     /// Record a member read from `reader`, descending into it if it is itself an archive.

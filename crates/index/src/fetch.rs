@@ -12,7 +12,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::cache::{Cache, CacheError, sha256_file};
-use crate::http::{HttpError, map_io};
+use crate::http::{HttpError, Purpose, map_io};
 use crate::index::{Index, IndexError};
 use crate::page::DistFile;
 use crate::requirement::Requirement;
@@ -68,7 +68,7 @@ impl FetchError {
                 status: 404 | 410, ..
             }) => "not-found",
             FetchError::Index(IndexError::Http(e)) | FetchError::Http(e) => match e {
-                HttpError::Timeout { .. } => "timeout",
+                HttpError::Timeout { .. } | HttpError::TooSlow { .. } => "timeout",
                 HttpError::TooLarge { .. } => "too-large",
                 HttpError::Status { .. } => "http-status",
                 _ => "network",
@@ -300,10 +300,10 @@ fn download_into(
         reason: format!("cannot write {}: {e}", part.display()),
     };
     let have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
-    let stream = match client.open(url, "*/*", (have > 0).then_some(have)) {
+    let stream = match client.open(url, "*/*", (have > 0).then_some(have), Purpose::Download) {
         Err(HttpError::Status { status: 416, .. }) if have > 0 => {
             std::fs::remove_file(part).map_err(io_err)?;
-            client.open(url, "*/*", None)?
+            client.open(url, "*/*", None, Purpose::Download)?
         }
         other => other?,
     };

@@ -16,6 +16,17 @@ pub struct ClientConfig {
     /// Longest wait for any one read (headers or body): a stalled server fails, a slow
     /// large download does not.
     pub read_timeout: Duration,
+    /// Longest time one request may take whole, from connecting to its last byte, redirects
+    /// included: a page or API answer, a probe, and the headers of a download. A server
+    /// that sends a byte now and then (never tripping `read_timeout`) fails here.
+    pub deadline: Duration,
+    /// Longest time one download attempt may take whole (a cut attempt resumes on the
+    /// next one, so progress is not lost).
+    pub download_deadline: Duration,
+    /// Slowest body accepted, in bytes per second, measured over each `rate_window`
+    /// (curl's `--speed-limit`/`--speed-time`); 0 turns the check off.
+    pub min_rate: u64,
+    pub rate_window: Duration,
     /// Attempts after the first one, for errors worth retrying.
     pub retries: u32,
     /// Wait before the first retry; doubled each time (capped at 30 s).
@@ -36,6 +47,10 @@ impl Default for ClientConfig {
         ClientConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(120),
+            download_deadline: Duration::from_secs(30 * 60),
+            min_rate: 1024,
+            rate_window: Duration::from_secs(30),
             retries: 3,
             backoff: Duration::from_millis(500),
             max_page_bytes: 64 << 20,
@@ -54,6 +69,13 @@ pub enum HttpError {
     Status { url: String, status: u16 },
     #[error("{url}: timed out")]
     Timeout { url: String },
+    #[error("{url}: too slow: {bytes} bytes in {millis} ms, under the {min_rate} bytes/s minimum")]
+    TooSlow {
+        url: String,
+        bytes: u64,
+        millis: u64,
+        min_rate: u64,
+    },
     #[error("{url}: cannot connect: {reason}")]
     Connect { url: String, reason: String },
     #[error("{url}: larger than the {limit}-byte limit")]
@@ -77,9 +99,10 @@ impl HttpError {
     pub fn is_retryable(&self) -> bool {
         match self {
             HttpError::Status { status, .. } => *status == 429 || *status >= 500,
-            HttpError::Timeout { .. } | HttpError::Connect { .. } | HttpError::Transport { .. } => {
-                true
-            }
+            HttpError::Timeout { .. }
+            | HttpError::TooSlow { .. }
+            | HttpError::Connect { .. }
+            | HttpError::Transport { .. } => true,
             HttpError::TooLarge { .. } | HttpError::BadUrl { .. } => false,
         }
     }
@@ -112,7 +135,7 @@ pub(crate) struct Stream {
     /// First byte offset of a `206 Partial Content` answer.
     pub range_start: Option<u64>,
     pub content_length: Option<u64>,
-    pub reader: ureq::BodyReader<'static>,
+    pub reader: RateGuard<ureq::BodyReader<'static>>,
 }
 
 /// A shareable HTTP client (clone it freely: the connection pool is shared).
@@ -155,7 +178,7 @@ impl Client {
     /// GET `url` and read its body (at most `max_page_bytes`), retrying what is worth it.
     pub fn get(&self, url: &str, accept: &str) -> Result<Response, HttpError> {
         self.with_retries(|| {
-            let mut stream = self.open(url, accept, None)?;
+            let mut stream = self.open(url, accept, None, Purpose::Page)?;
             let limit = self.config.max_page_bytes;
             let body = read_capped(&mut stream.reader, limit, &stream.url)?;
             Ok(Response {
@@ -171,7 +194,7 @@ impl Client {
     /// for mirror checks ("is this file still served, and how?"). Any HTTP status is an
     /// answer; only getting none (timeout, refused connection, bad URL) is an error.
     pub fn probe(&self, url: &str) -> Result<Probe, HttpError> {
-        match self.with_retries(|| self.open(url, "*/*", None)) {
+        match self.with_retries(|| self.open(url, "*/*", None, Purpose::Page)) {
             Ok(stream) => Ok(Probe {
                 status: stream.status,
                 url: stream.url,
@@ -207,18 +230,31 @@ impl Client {
     }
 
     /// One GET, no retry; non-2xx answers are errors. `range_from` asks for the bytes from
-    /// that offset on.
+    /// that offset on. The whole request, body included, is bounded by the deadline of its
+    /// `purpose`, and its body by the minimum rate.
     pub(crate) fn open(
         &self,
         url: &str,
         accept: &str,
         range_from: Option<u64>,
+        purpose: Purpose,
     ) -> Result<Stream, HttpError> {
         let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             return Err(HttpError::BadUrl { url: url.into() });
         }
-        let mut request = self.agent.get(url).header("Accept", accept);
+        let total = match purpose {
+            Purpose::Page => self.config.deadline,
+            Purpose::Download => self.config.download_deadline,
+        };
+        let mut request = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(total))
+            .timeout_recv_response(Some(self.config.deadline))
+            .build()
+            .header("Accept", accept);
         if let Some(from) = range_from {
             // A compressed answer would number other bytes than the file's.
             request = request
@@ -228,6 +264,7 @@ impl Client {
         let response = request.call().map_err(|e| map_error(url, e))?;
         let status = response.status().as_u16();
         let final_url = response.get_uri().to_string();
+        let final_url_for_guard = final_url.clone();
         if !(200..300).contains(&status) {
             return Err(HttpError::Status {
                 url: final_url,
@@ -253,8 +290,71 @@ impl Client {
             url: final_url,
             range_start,
             content_length,
-            reader: response.into_body().into_reader(),
+            reader: RateGuard::new(
+                response.into_body().into_reader(),
+                final_url_for_guard,
+                self.config.min_rate,
+                self.config.rate_window,
+            ),
         })
+    }
+}
+
+/// Which deadline a request has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Page,
+    Download,
+}
+
+/// A body reader that fails (with [`HttpError::TooSlow`] inside the `io::Error`) when fewer
+/// than `min_rate × window` bytes arrive in any window: a trickle cannot hold a request open
+/// by sending a byte before each read times out.
+pub(crate) struct RateGuard<R> {
+    inner: R,
+    url: String,
+    min_rate: u64,
+    window: Duration,
+    window_start: std::time::Instant,
+    window_bytes: u64,
+}
+
+impl<R> RateGuard<R> {
+    pub(crate) fn new(inner: R, url: String, min_rate: u64, window: Duration) -> Self {
+        RateGuard {
+            inner,
+            url,
+            min_rate,
+            window: window.max(Duration::from_millis(1)),
+            window_start: std::time::Instant::now(),
+            window_bytes: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for RateGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.min_rate == 0 || n == 0 {
+            return Ok(n);
+        }
+        self.window_bytes += n as u64;
+        let elapsed = self.window_start.elapsed();
+        if elapsed >= self.window {
+            let needed = (self.min_rate as f64 * elapsed.as_secs_f64()) as u64;
+            if self.window_bytes < needed {
+                let slow = HttpError::TooSlow {
+                    url: self.url.clone(),
+                    bytes: self.window_bytes,
+                    millis: elapsed.as_millis() as u64,
+                    min_rate: self.min_rate,
+                };
+                return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, slow));
+            }
+            self.window_start = std::time::Instant::now();
+            self.window_bytes = 0;
+        }
+        Ok(n)
     }
 }
 
@@ -310,6 +410,15 @@ pub(crate) fn map_error(url: &str, e: ureq::Error) -> HttpError {
 /// An I/O error while talking to `url` (ureq wraps its own errors in io::Error in readers).
 pub(crate) fn map_io(url: &str, e: std::io::Error) -> HttpError {
     use std::io::ErrorKind::*;
+    if e.get_ref().is_some_and(|inner| inner.is::<HttpError>()) {
+        if let Some(Ok(own)) = e.into_inner().map(|b| b.downcast::<HttpError>()) {
+            return *own;
+        }
+        return HttpError::Transport {
+            url: url.into(),
+            reason: "transport error".into(),
+        };
+    }
     if e.get_ref().is_some_and(|inner| inner.is::<ureq::Error>()) {
         if let Some(Ok(ureq_error)) = e.into_inner().map(|b| b.downcast::<ureq::Error>()) {
             return map_error(url, *ureq_error);

@@ -262,6 +262,56 @@ pub fn normalize(name: &str) -> String {
     out
 }
 
+/// Longest project name accepted (PyPI's longest real names are well under 100).
+pub const MAX_NAME_LEN: usize = 256;
+
+/// Why a string is not a project name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("empty project name")]
+    Empty,
+    #[error("project name longer than {MAX_NAME_LEN} bytes ({0})")]
+    TooLong(usize),
+    #[error("`{name}` is not a PEP 508 project name: {reason}")]
+    Invalid { name: String, reason: &'static str },
+}
+
+/// A PEP 508 project name: ASCII letters and digits, with `.`, `_` and `-` inside (never at
+/// either end), at most [`MAX_NAME_LEN`] bytes. Surrounding white space is ignored. Only
+/// such names may become paths: their normalised form is `[a-z0-9]` runs joined by `-`.
+pub fn check_name(name: &str) -> Result<(), NameError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(NameError::Empty);
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(NameError::TooLong(name.len()));
+    }
+    let invalid = |reason| {
+        Err(NameError::Invalid {
+            name: name.escape_debug().collect(),
+            reason,
+        })
+    };
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return invalid("only ASCII letters, digits, `.`, `_` and `-` are allowed");
+    }
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    if !edge(name.as_bytes().first()) || !edge(name.as_bytes().last()) {
+        return invalid("it must start and end with a letter or digit");
+    }
+    Ok(())
+}
+
+/// The normalised form of a valid name (see [`check_name`]): safe as one path component.
+pub fn normalized_checked(name: &str) -> Result<String, NameError> {
+    check_name(name)?;
+    Ok(normalize(name))
+}
+
 /// The project a requirement names: `foo[bar]>=1; extra == "x"` and `foo @ https://…` give
 /// `foo`.
 pub fn requirement_name(requirement: &str) -> &str {

@@ -96,3 +96,32 @@ fn one_name_is_checked_in_well_under_ten_milliseconds() {
     // Generous for a debug build on a loaded machine; release is far below.
     assert!(start.elapsed().as_millis() < 1_000, "{:?}", start.elapsed());
 }
+
+#[test]
+fn only_pep508_names_pass_the_check() {
+    for good in ["requests", "A", "zope.interface", "my_pkg-2", " padded "] {
+        assert!(check_name(good).is_ok(), "{good}");
+    }
+    for bad in [
+        "",
+        "/tmp/x",
+        "..",
+        "../../etc",
+        "a/b",
+        "a\\b",
+        "-lead",
+        "trail.",
+        "pirate balls",
+        "\"quoted",
+        "requ\u{435}sts",
+        "nul\0byte",
+        "a\nb",
+    ] {
+        assert!(check_name(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(check_name(&"a".repeat(300)), Err(NameError::TooLong(300)));
+    assert_eq!(
+        normalized_checked("Zope.Interface").unwrap(),
+        "zope-interface"
+    );
+}

@@ -244,3 +244,47 @@ fn code_kept_per_package_stops_at_its_limit() {
     );
     assert!(r.findings.iter().any(|f| f.rule == RuleId::Pkg001));
 }
+
+#[test]
+fn setup_py_as_a_link_to_a_payload_member_is_analysed_under_its_name() {
+    // pip's extraction writes the payload as setup.py: the scan must read it so.
+    let payload: &[u8] =
+        b"import base64\nexec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik='))\n";
+    for kind in [tar::EntryType::Link, tar::EntryType::Symlink] {
+        let mut link = header(b"evil-1.0/setup.py", kind, 0);
+        link.set_link_name(if kind == tar::EntryType::Link {
+            "evil-1.0/docs/notes.txt"
+        } else {
+            "docs/notes.txt"
+        })
+        .unwrap();
+        link.set_cksum();
+        let r = scan(
+            "linked-setup.tar.gz",
+            &tar_with(&[
+                (
+                    header(
+                        b"evil-1.0/docs/notes.txt",
+                        tar::EntryType::Regular,
+                        payload.len() as u64,
+                    ),
+                    payload,
+                ),
+                (link, &[]),
+            ]),
+        );
+        assert_eq!(
+            r.verdict,
+            malpi_rules::VerdictKind::Malicious,
+            "{kind:?}: {r:?}"
+        );
+        assert!(r.findings.iter().any(|f| f.rule == RuleId::Pkg002));
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.rule == RuleId::Exe001 && f.path.ends_with("setup.py")),
+            "{:?}",
+            r.findings
+        );
+    }
+}

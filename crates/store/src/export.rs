@@ -103,27 +103,77 @@ impl Store {
     }
 
     /// OSV records in the malicious-packages layout: `DIR/pypi/NAME/ID.json`, each file
-    /// written whole or not at all. Withdrawn-only projects are left out.
+    /// written whole or not at all. Withdrawn-only projects are left out. `DIR` is created;
+    /// every path is built from the normalised name (a stored name that is not a PEP 508
+    /// name refuses the export before anything is written) and checked to stay inside `DIR`
+    /// once its folders exist (a link planted inside `DIR` does not lead out of it).
     pub fn export_osv_tree(&mut self, dir: &Path) -> Result<u64, StoreError> {
-        let mut written = 0;
+        let mut planned = Vec::new();
         for p in self.reported_packages()? {
             if p.withdrawn {
                 continue;
             }
+            let folder = malpi_names::normalized_checked(&p.name)
+                .map_err(|e| StoreError::input(dir, format!("stored project: {e}")))?;
             let record = osv_record(&p);
-            let id = record["id"].as_str().unwrap_or("MALPI").to_string();
-            // The normalised name has only [a-z0-9-]: safe as a folder name.
-            let folder = dir.join("pypi").join(&p.name);
+            let id = record["id"]
+                .as_str()
+                .filter(|id| safe_file_stem(id))
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("MALPI-{folder}"));
+            planned.push((folder, id, record));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let root = dir.canonicalize().map_err(|e| StoreError::io(dir, e))?;
+        let mut written = 0;
+        for (name, id, record) in planned {
+            let folder = root.join("pypi").join(&name);
             std::fs::create_dir_all(&folder).map_err(|e| StoreError::io(&folder, e))?;
-            let path = folder.join(format!("{id}.json"));
-            let tmp = folder.join(format!(".{id}.json.tmp"));
-            let text = serde_json::to_string_pretty(&record).unwrap_or_default();
-            std::fs::write(&tmp, text + "\n").map_err(|e| StoreError::io(&tmp, e))?;
+            let real = folder
+                .canonicalize()
+                .map_err(|e| StoreError::io(&folder, e))?;
+            if !real.starts_with(&root) {
+                return Err(StoreError::OutsideOutput {
+                    path: real.display().to_string(),
+                    dir: root.display().to_string(),
+                });
+            }
+            let path = real.join(format!("{id}.json"));
+            let tmp = real.join(format!(".{id}.json.tmp"));
+            let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
+            write_new(&tmp, text.as_bytes())?;
+            // `rename` replaces a link at `path` itself, never what it points to.
             std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
             written += 1;
         }
         Ok(written)
     }
+}
+
+/// An id usable as a file name as it is: `[A-Za-z0-9._-]`, not starting with `.`.
+fn safe_file_stem(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Write a fresh file: whatever is at `path` (a left-over, a planted link) is removed first
+/// and the file is created exclusively, so the bytes never go through a link.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(StoreError::io(path, e)),
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| StoreError::io(path, e))?;
+    file.write_all(bytes).map_err(|e| StoreError::io(path, e))
 }
 
 /// One OSV record for a project, merging every live report and file of it. Its id is the

@@ -50,6 +50,8 @@ pub enum StoreError {
     },
     #[error("{path}: {reason}")]
     Input { path: String, reason: String },
+    #[error("refusing to write {path}: outside the output folder {dir}")]
+    OutsideOutput { path: String, dir: String },
 }
 
 impl StoreError {

@@ -26,6 +26,11 @@ impl Store {
                         continue;
                     }
                 };
+                // Every importer checks names; this is the net for any that does not.
+                if let Err(e) = record_name_ok(&record) {
+                    summary.errors.push(e);
+                    continue;
+                }
                 summary.records += 1;
                 let outcome = match record {
                     Record::Skipped => {
@@ -305,7 +310,8 @@ impl Store {
         let name = report.package.name.trim().to_string();
         let version = report.package.version.trim().to_string();
         self.transaction(|store| {
-            let project_id = if name.is_empty() {
+            // A name the package claims is kept only when it is a PEP 508 name.
+            let project_id = if malpi_names::check_name(&name).is_err() {
                 None
             } else {
                 Some(store.project_id(&name)?)
@@ -377,4 +383,17 @@ fn no_row(table: &str) -> StoreError {
         statement: format!("INSERT INTO {table} … RETURNING id"),
         reason: "no row returned".into(),
     }
+}
+
+/// A record names its project with a PEP 508 name (stored names become export paths).
+fn record_name_ok(record: &Record) -> Result<(), RecordError> {
+    let (project, location) = match record {
+        Record::Skipped => return Ok(()),
+        Record::Report(r) => (&r.project, &r.key),
+        Record::File(f) => (&f.project, &f.location),
+    };
+    malpi_names::check_name(project).map_err(|e| RecordError {
+        location: location.clone(),
+        reason: e.to_string(),
+    })
 }

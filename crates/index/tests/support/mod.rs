@@ -27,6 +27,14 @@ pub enum Route {
     Status(u16),
     /// Say nothing for this long, then 200 (to test timeouts).
     Stall(std::time::Duration),
+    /// A 200 sent one byte at a time, a byte every `every` (headers too with
+    /// `headers_too`): each read gets something, so only a deadline or a minimum rate
+    /// ends it. Stops when the client hangs up.
+    Trickle {
+        every: std::time::Duration,
+        headers_too: bool,
+        body: Vec<u8>,
+    },
 }
 
 /// A request as the server saw it.
@@ -162,6 +170,31 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         Some(Route::Stall(pause)) => {
             std::thread::sleep(pause);
             respond(&mut out, 200, "text/html", &[], b"late")
+        }
+        Some(Route::Trickle {
+            every,
+            headers_too,
+            body,
+        }) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            if headers_too {
+                for b in head.bytes() {
+                    out.write_all(&[b])?;
+                    out.flush()?;
+                    std::thread::sleep(every);
+                }
+            } else {
+                out.write_all(head.as_bytes())?;
+            }
+            for b in body {
+                out.write_all(&[b])?;
+                out.flush()?;
+                std::thread::sleep(every);
+            }
+            Ok(())
         }
         Some(Route::Status(code)) => respond(&mut out, code, "text/plain", &[], b"no"),
         Some(Route::Redirect(to)) => respond(&mut out, 301, "text/plain", &[("Location", to)], b""),

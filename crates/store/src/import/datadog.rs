@@ -46,10 +46,10 @@ pub(crate) fn read(
     for (name, versions) in map {
         let location = format!("{}: {name}", manifest.display());
         let normal = malpi_names::normalize(name);
-        if name.trim().is_empty() || name.len() > 256 {
+        if let Err(e) = malpi_names::check_name(name) {
             reports.push(Err(RecordError {
                 location,
-                reason: "not a project name".into(),
+                reason: e.to_string(),
             }));
             continue;
         }

@@ -145,14 +145,7 @@ fn entry(
     date: Option<String>,
     source: Option<String>,
 ) -> Result<Entry, String> {
-    let name_ok = !name.is_empty()
-        && name.len() <= 200
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !name_ok {
-        return Err(format!("`{name}` is not a project name"));
-    }
+    malpi_names::check_name(&name).map_err(|e| e.to_string())?;
     if let Some(v) = &version {
         let ok = !v.is_empty()
             && v.len() <= 100

@@ -2,6 +2,7 @@
 //! them. Each PyPI package a record names becomes a report; the record's origins
 //! (`database_specific.malicious-packages-origins[].source`) become its sources.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -15,6 +16,11 @@ const MAX_RECORD_BYTES: u64 = 8 << 20;
 /// Bytes read from one OSV zip (osv.dev's PyPI export is about 100 MB uncompressed).
 const MAX_ZIP_BYTES: u64 = 2 << 30;
 const MAX_TEXT: usize = 64 << 10;
+/// Packages one record may name (real records name one, a few at most).
+pub(crate) const MAX_AFFECTED: usize = 50_000;
+/// Bytes of text (summary, details, aliases, references, origins) one record may expand
+/// to once copied into a report per package it names.
+const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 pub(crate) fn read(
     path: &Path,
@@ -119,6 +125,12 @@ pub(crate) fn parse(
     let Some(affected) = doc.get("affected").and_then(Value::as_array) else {
         return fail(format!("{id}: no `affected` list"));
     };
+    if affected.len() > MAX_AFFECTED {
+        return fail(format!(
+            "{id}: `affected` lists {} packages, more than the {MAX_AFFECTED} one record may name",
+            affected.len()
+        ));
+    }
     let pypi: Vec<&Value> = affected
         .iter()
         .filter(|a| {
@@ -127,16 +139,33 @@ pub(crate) fn parse(
                 .is_some_and(|e| e.eq_ignore_ascii_case("pypi"))
         })
         .collect();
-    let mut names: Vec<String> = pypi
-        .iter()
-        .filter_map(|a| a.pointer("/package/name").and_then(Value::as_str))
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty() && n.len() <= 256)
-        .collect();
-    names.sort_by_key(|n| malpi_names::normalize(n));
-    names.dedup_by_key(|n| malpi_names::normalize(n));
-    if names.is_empty() {
-        return vec![Ok(Record::Skipped)];
+    // Names become folder names on export: only PEP 508 names are kept, each bad one is
+    // listed with the file and why, and the record's other packages still import. One pass
+    // groups the entries by normalised name (the first spelling is the one shown), so a
+    // record naming many packages costs time in proportion to its size.
+    let mut bad_names: Vec<Result<Record, RecordError>> = Vec::new();
+    let mut groups: BTreeMap<String, (String, Vec<&Value>)> = BTreeMap::new();
+    for a in &pypi {
+        let Some(name) = a.pointer("/package/name").and_then(Value::as_str) else {
+            continue;
+        };
+        match malpi_names::check_name(name) {
+            Ok(()) => groups
+                .entry(malpi_names::normalize(name))
+                .or_insert_with(|| (name.trim().to_string(), Vec::new()))
+                .1
+                .push(a),
+            Err(e) => bad_names.push(Err(RecordError {
+                location: location.to_string(),
+                reason: format!("{id}: {e}"),
+            })),
+        }
+    }
+    if groups.is_empty() {
+        if bad_names.is_empty() {
+            return vec![Ok(Record::Skipped)];
+        }
+        return bad_names;
     }
     let text = |key: &str| {
         doc.get(key)
@@ -188,16 +217,34 @@ pub(crate) fn parse(
     }
     sources.sort();
     sources.dedup();
-    let several = names.len() > 1;
-    names
-        .iter()
-        .map(|name| {
-            let normal = malpi_names::normalize(name);
-            let mine = pypi.iter().filter(|a| {
-                a.pointer("/package/name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| malpi_names::normalize(n) == normal)
-            });
+    let several = groups.len() > 1;
+    // Each package becomes a report with its own copy of the record's texts: bound what
+    // the copies add up to.
+    let shared = text("summary").map_or(0, |t| t.len())
+        + text("details").map_or(0, |t| t.len())
+        + strings(doc.get("aliases"))
+            .iter()
+            .map(String::len)
+            .sum::<usize>()
+        + references
+            .iter()
+            .map(|r| r.url.len() + r.kind.len())
+            .sum::<usize>()
+        + sources
+            .iter()
+            .map(|(s, r)| s.len() + r.len())
+            .sum::<usize>();
+    let expanded = shared.saturating_mul(groups.len());
+    if expanded > MAX_EXPANDED_BYTES {
+        return fail(format!(
+            "{id}: names {} packages that share {shared} bytes of text each ({expanded} bytes \
+             in all), more than the {MAX_EXPANDED_BYTES} bytes one record may expand to",
+            groups.len()
+        ));
+    }
+    groups
+        .into_iter()
+        .map(|(normal, (name, mine))| {
             let mut versions = Vec::new();
             let mut all_versions = false;
             for a in mine {
@@ -213,7 +260,7 @@ pub(crate) fn parse(
                 } else {
                     id.to_string()
                 },
-                project: name.clone(),
+                project: name,
                 sources: sources.clone(),
                 summary: text("summary"),
                 details: text("details"),
@@ -226,6 +273,7 @@ pub(crate) fn parse(
                 versions,
             }))
         })
+        .chain(bad_names)
         .collect()
 }
 

@@ -62,6 +62,8 @@ pub(crate) fn load_record(
         location: job.location.clone(),
         reason,
     };
+    // The folder name is the project's: only PEP 508 names (see `Store::import`).
+    malpi_names::check_name(&job.project).map_err(|e| fail(e.to_string()))?;
     let loaded = match &job.load {
         Loader::File(path) => Loaded {
             filename: path
